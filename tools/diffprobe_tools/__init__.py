@@ -1,0 +1,1 @@
+"""diffprobe's model pipeline: U-Net definitions, DDPM training, ONNX export and fixtures."""
