@@ -1,0 +1,18 @@
+import { WorkerBridge } from './bridge';
+import type { BridgeEvents } from './bridge';
+import type { UnetApi } from '../../workers/unet.worker';
+
+/** The one place where diffprobe's workers are created and wrapped. */
+export function createUnetBridge(events: BridgeEvents = {}): WorkerBridge<UnetApi> {
+  return new WorkerBridge<UnetApi>({
+    name: 'model',
+    create: () =>
+      new Worker(new URL('../../workers/unet.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'diffprobe-unet',
+      }),
+    idleMs: 0,
+    cancelGraceMs: 3000,
+    ...events,
+  });
+}

@@ -1,0 +1,26 @@
+import { useEffect } from 'react';
+import { startRuntime } from '../engine/appRuntime';
+import { useAppStore } from '../store';
+import { Header } from './Header';
+import { Notices } from './Notices';
+import { PanelNav } from './PanelNav';
+import { PanelView } from './panels/PanelView';
+
+export function App() {
+  const largeText = useAppStore((s) => s.largeText);
+  useEffect(() => {
+    void startRuntime();
+  }, []);
+  return (
+    <div className={largeText ? 'app large-text' : 'app'}>
+      <Header />
+      <Notices />
+      <div className="layout">
+        <PanelNav />
+        <main className="panel" id="panel">
+          <PanelView />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import type * as OrtNamespace from 'onnxruntime-web';
+
+export type Ort = typeof OrtNamespace;
+export type BackendName = 'webgpu' | 'wasm';
+export type BackendPreference = 'auto' | BackendName;
+
+export interface BackendInfo {
+  backend: BackendName;
+  /** Why this backend runs, for the UI ("WASM: this browser has no WebGPU adapter"). */
+  reason: string;
+  /** The adapter's description when WebGPU runs. */
+  adapter?: string;
+  shaderF16: boolean;
+  threads: number;
+  crossOriginIsolated: boolean;
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
+}
+
+export interface LoadedBackend {
+  ort: Ort;
+  info: BackendInfo;
+  device?: GPUDevice;
+}
+
+const ORT_BASE = `${import.meta.env.BASE_URL}ort/`;
+
+function describeAdapter(adapter: GPUAdapter): string {
+  const i = adapter.info;
+  const parts = [i.vendor, i.architecture, i.description, i.device].filter((s) => s && s.length);
+  return parts.length ? parts.join(' ') : 'unknown adapter';
+}
+
+function wasmThreads(): number {
+  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+  if (!isolated) return 1;
+  return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 16));
+}
+
+async function loadWasm(reason: string): Promise<LoadedBackend> {
+  const ort = (await import('onnxruntime-web/wasm')) as unknown as Ort;
+  const threads = wasmThreads();
+  ort.env.wasm.wasmPaths = ORT_BASE;
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.simd = true;
+  return {
+    ort,
+    info: {
+      backend: 'wasm',
+      reason,
+      shaderF16: false,
+      threads,
+      crossOriginIsolated: typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated,
+    },
+  };
+}
+
+/**
+ * Chooses the runtime for this worker: WebGPU when an adapter exists (and was not refused),
+ * else WebAssembly, with the reason in words. The WASM path loads the plain SIMD+threads build,
+ * which is several times faster on the CPU than the WebGPU bundle's fallback path.
+ */
+export async function loadBackend(preference: BackendPreference): Promise<LoadedBackend> {
+  if (preference === 'wasm') return loadWasm('WASM: chosen in the settings');
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return loadWasm('WASM: this browser has no WebGPU (navigator.gpu is missing)');
+  const adapter = await gpu
+    .requestAdapter({ powerPreference: 'high-performance' })
+    .catch((err: unknown) => String(err));
+  if (typeof adapter === 'string') {
+    return loadWasm(`WASM: asking for a WebGPU adapter failed (${adapter})`);
+  }
+  if (!adapter) return loadWasm('WASM: this browser has no WebGPU adapter');
+  const shaderF16 = adapter.features.has('shader-f16');
+  const limits = adapter.limits;
+  try {
+    const device = await adapter.requestDevice({
+      requiredFeatures: shaderF16 ? ['shader-f16'] : [],
+      requiredLimits: {
+        maxBufferSize: limits.maxBufferSize,
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      },
+    });
+    const ort = (await import('onnxruntime-web/webgpu')) as unknown as Ort;
+    ort.env.wasm.wasmPaths = ORT_BASE;
+    ort.env.wasm.numThreads = 1;
+    ort.env.webgpu.device = device;
+    const adapterName = describeAdapter(adapter);
+    return {
+      ort,
+      device,
+      info: {
+        backend: 'webgpu',
+        reason: `WebGPU: ${adapterName}${shaderF16 ? '' : ' (no shader-f16: fp32 only)'}`,
+        adapter: adapterName,
+        shaderF16,
+        threads: 1,
+        crossOriginIsolated: typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated,
+        maxBufferSize: limits.maxBufferSize,
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      },
+    };
+  } catch (err) {
+    return loadWasm(`WASM: the WebGPU device could not start (${String(err)})`);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Worker-side job registry: every long call gets a job id from the main thread and an
+ * AbortSignal here; `cancel(id)` (called through comlink while the job awaits) aborts it.
+ */
+export class JobRegistry {
+  private readonly controllers = new Map<string, AbortController>();
+
+  start(id: string): AbortSignal {
+    const controller = new AbortController();
+    this.controllers.set(id, controller);
+    return controller.signal;
+  }
+
+  finish(id: string): void {
+    this.controllers.delete(id);
+  }
+
+  cancel(id: string): void {
+    this.controllers.get(id)?.abort();
+  }
+
+  async run<R>(id: string, job: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    const signal = this.start(id);
+    try {
+      return await job(signal);
+    } finally {
+      this.finish(id);
+    }
+  }
+}
+
+export class CancelledInWorker extends Error {
+  readonly code = 'cancelled';
+  constructor() {
+    super('cancelled');
+    this.name = 'JobCancelledError';
+  }
+}
+
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledInWorker();
+}
