@@ -1,62 +1,85 @@
 import * as Comlink from 'comlink';
-import type * as OrtTypes from 'onnxruntime-web';
+import { buildInputs } from '../src/core/features/batch';
+import type { FeatureItem } from '../src/core/features/batch';
+import { checkRequest } from '../src/core/features/request';
+import type { FeatureRequest } from '../src/core/features/request';
+import type { ModelManifest } from '../src/core/manifest/types';
+import { gaussianNoise } from '../src/core/noise';
+import { adaptiveAvgPool2d } from '../src/core/pool';
+import { ddimStep, ddimTimesteps } from '../src/core/qsample';
+import { makeSchedule } from '../src/core/schedule';
+import type { Schedule } from '../src/core/schedule';
 import { loadBackend } from './ort/backend';
 import type { BackendInfo, BackendPreference, LoadedBackend } from './ort/backend';
+import { readModel } from './ort/loadModel';
+import type { ModelSource } from './ort/loadModel';
+import { ModelRuntime } from './ort/modelRuntime';
+import type { DownloadProgress } from './shared/fetch';
 import { JobRegistry, throwIfCancelled } from './shared/jobs';
 import type { PlainTensor, TensorMap } from './shared/tensors';
 import { transferables } from './shared/tensors';
 
-export type ModelSource =
-  { kind: 'url'; url: string } | { kind: 'bytes'; bytes: ArrayBuffer; name: string };
+export type { ModelSource } from './ort/loadModel';
+export type LoadProgress = DownloadProgress;
 
 export interface ModelSummary {
+  name: string;
+  sha256: string;
+  manifest: ModelManifest | null;
   inputNames: string[];
   outputNames: string[];
   bytes: number;
   loadMs: number;
 }
 
-export interface LoadProgress {
-  loaded: number;
+/** One batch of pooled features: per block, [b, C, p, p] (or [b, C, H, W] with pool 0). */
+export interface FeatureBatch {
+  offset: number;
+  ids: string[];
+  blocks: Record<number, PlainTensor>;
+}
+
+export interface ExtractProgress {
+  done: number;
   total: number;
-  stage: 'download' | 'compile';
+  ms: number;
+}
+
+export interface SampleStep {
+  step: number;
+  steps: number;
+  t: number;
+  x: PlainTensor;
+  x0: PlainTensor;
+}
+
+interface Loaded {
+  runtime: ModelRuntime;
+  summary: ModelSummary;
+  schedule: Schedule | null;
 }
 
 let backend: LoadedBackend | null = null;
-let session: OrtTypes.InferenceSession | null = null;
+let model: Loaded | null = null;
 const jobs = new JobRegistry();
 
-async function fetchWithProgress(
-  url: string,
-  signal: AbortSignal,
-  progress: (p: LoadProgress) => void,
-): Promise<ArrayBuffer> {
-  const res = await fetch(url, { signal });
-  if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}`);
-  const total = Number(res.headers.get('Content-Length') ?? 0);
-  if (!res.body) return res.arrayBuffer();
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    progress({ loaded, total, stage: 'download' });
-  }
-  const out = new Uint8Array(loaded);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out.buffer;
+function requireBackend(): LoadedBackend {
+  if (!backend) throw new Error('init() must run first');
+  return backend;
 }
 
-function requireSession(): OrtTypes.InferenceSession {
-  if (!session) throw new Error('no model is loaded');
-  return session;
+function requireDiffusion(): Loaded & { manifest: ModelManifest; schedule: Schedule } {
+  const m = model;
+  if (!m) throw new Error('no model is loaded');
+  const manifest = m.summary.manifest;
+  if (!manifest || manifest.kind !== 'diffusion' || !m.schedule) {
+    throw new Error('the loaded model is not a diffusion U-Net with a manifest');
+  }
+  return { ...m, manifest, schedule: m.schedule };
+}
+
+function defaultBatch(): number {
+  return requireBackend().info.backend === 'webgpu' ? 8 : 16;
 }
 
 const api = {
@@ -66,54 +89,148 @@ const api = {
     return backend.info;
   },
 
+  /** Loads a model (replacing the previous one only once the new one works). */
   async loadModel(
     jobId: string,
     source: ModelSource,
     progress: (p: LoadProgress) => void,
   ): Promise<ModelSummary> {
     return jobs.run(jobId, async (signal) => {
-      if (!backend) throw new Error('init() must run before loadModel()');
+      const be = requireBackend();
       const t0 = performance.now();
-      const bytes =
-        source.kind === 'url'
-          ? await fetchWithProgress(source.url, signal, progress)
-          : source.bytes;
+      const files = await readModel(source, signal, progress);
       throwIfCancelled(signal);
-      progress({ loaded: bytes.byteLength, total: bytes.byteLength, stage: 'compile' });
-      const next = await backend.ort.InferenceSession.create(new Uint8Array(bytes), {
-        executionProviders: [backend.info.backend],
-        graphOptimizationLevel: 'all',
-      });
-      await session?.release();
-      session = next;
-      return {
-        inputNames: [...next.inputNames],
-        outputNames: [...next.outputNames],
-        bytes: bytes.byteLength,
+      progress({ loaded: 1, total: 1, stage: 'compile', file: files.name });
+      const outputs = files.manifest
+        ? [
+            ...Object.values(files.manifest.outputs ?? {}),
+            ...files.manifest.blocks.map((b) => b.output),
+          ]
+        : [];
+      const runtime = new ModelRuntime(be, files.model, outputs, null);
+      const session = await runtime.session([]);
+      const summary: ModelSummary = {
+        name: files.name,
+        sha256: files.sha256,
+        manifest: files.manifest,
+        inputNames: [...session.inputNames],
+        outputNames: [...session.outputNames],
+        bytes: files.model.byteLength,
         loadMs: performance.now() - t0,
       };
+      const previous = model;
+      model = {
+        runtime,
+        summary,
+        schedule: files.manifest?.schedule ? makeSchedule(files.manifest.schedule) : null,
+      };
+      await previous?.runtime.release();
+      return summary;
     });
   },
 
-  /** One forward pass; returns the requested outputs as plain Float32 tensors (transferred). */
+  /** One forward pass on raw feeds; returns the requested outputs (transferred). */
   async run(jobId: string, feeds: TensorMap, outputs: string[]): Promise<TensorMap> {
     return jobs.run(jobId, async (signal) => {
-      if (!backend) throw new Error('init() must run before run()');
-      const s = requireSession();
-      const ortFeeds: Record<string, OrtTypes.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) {
-        ortFeeds[name] = new backend.ort.Tensor('float32', t.data, t.dims);
-      }
-      const result = await s.run(ortFeeds, outputs);
+      if (!model) throw new Error('no model is loaded');
+      const out = await model.runtime.forward(feeds, outputs);
       throwIfCancelled(signal);
-      const out: TensorMap = {};
-      for (const name of outputs) {
-        const tensor = result[name];
-        if (!tensor) throw new Error(`the model has no output "${name}"`);
-        const data = (await tensor.getData(true)) as Float32Array;
-        out[name] = { data, dims: [...tensor.dims] } satisfies PlainTensor;
-      }
       return Comlink.transfer(out, transferables(out));
+    });
+  },
+
+  /**
+   * Pooled block features of `items` at one timestep: one forward pass per batch yields every
+   * requested block. Batches stream to `onBatch` as they finish.
+   */
+  async extract(
+    jobId: string,
+    items: FeatureItem[],
+    req: FeatureRequest,
+    onBatch: (batch: FeatureBatch) => void,
+    progress: (p: ExtractProgress) => void,
+    batchSize = 0,
+  ): Promise<{ count: number; ms: number }> {
+    return jobs.run(jobId, async (signal) => {
+      const m = requireDiffusion();
+      const { manifest } = m;
+      checkRequest(req, manifest.blocks.length, m.schedule.T);
+      const blocks = [...new Set(req.blocks)].sort((a, b) => a - b);
+      const outputs = blocks.map((b) => manifest.blocks[b - 1]!.output);
+      const shape = [manifest.image.channels, manifest.image.size, manifest.image.size] as const;
+      const size = batchSize > 0 ? batchSize : defaultBatch();
+      const t0 = performance.now();
+      for (let offset = 0; offset < items.length; offset += size) {
+        throwIfCancelled(signal);
+        const chunk = items.slice(offset, offset + size);
+        const inputs = buildInputs(chunk, shape, m.schedule, req);
+        const result = await m.runtime.forward(
+          {
+            [manifest.inputs.x]: { data: inputs.x, dims: inputs.dims },
+            [manifest.inputs.t!]: { data: inputs.t, dims: [chunk.length] },
+          },
+          outputs,
+        );
+        throwIfCancelled(signal);
+        const batch: FeatureBatch = { offset, ids: chunk.map((c) => c.id), blocks: {} };
+        blocks.forEach((b, i) => {
+          const out = result[outputs[i]!]!;
+          const [n, c, h, w] = out.dims as [number, number, number, number];
+          batch.blocks[b] =
+            req.pool > 0
+              ? {
+                  data: adaptiveAvgPool2d(out.data, [n, c, h, w], req.pool),
+                  dims: [n, c, req.pool, req.pool],
+                }
+              : out;
+        });
+        onBatch(
+          Comlink.transfer(
+            batch,
+            Object.values(batch.blocks).map((t) => t.data.buffer as ArrayBuffer),
+          ),
+        );
+        progress({ done: offset + chunk.length, total: items.length, ms: performance.now() - t0 });
+      }
+      return { count: items.length, ms: performance.now() - t0 };
+    });
+  },
+
+  /** DDIM (η = 0) samples from the loaded model; every step's x_t streams to `onStep`. */
+  async sample(
+    jobId: string,
+    opts: { n: number; steps: number; seed: number },
+    onStep: (s: SampleStep) => void,
+  ): Promise<PlainTensor> {
+    return jobs.run(jobId, async (signal) => {
+      const m = requireDiffusion();
+      const { manifest } = m;
+      const size = manifest.image.channels * manifest.image.size * manifest.image.size;
+      const dims = [opts.n, manifest.image.channels, manifest.image.size, manifest.image.size];
+      let x = gaussianNoise(opts.seed, 'ddim-start', 0, opts.n * size);
+      const ts = ddimTimesteps(m.schedule.T, opts.steps);
+      const eps = manifest.outputs!.eps!;
+      for (let i = 0; i < ts.length; i++) {
+        throwIfCancelled(signal);
+        const t = ts[i]!;
+        const out = await m.runtime.forward(
+          {
+            [manifest.inputs.x]: { data: x, dims },
+            [manifest.inputs.t!]: { data: new Float32Array(opts.n).fill(t), dims: [opts.n] },
+          },
+          [eps],
+        );
+        const step = ddimStep(x, out[eps]!.data, m.schedule, t, ts[i + 1] ?? null);
+        x = step.xPrev;
+        onStep({
+          step: i + 1,
+          steps: ts.length,
+          t,
+          x: { data: x.slice(), dims },
+          x0: { data: step.x0, dims },
+        });
+      }
+      return { data: x, dims };
     });
   },
 

@@ -48,7 +48,7 @@ async function checkOne(requested: BackendName, ref: Reference): Promise<Backend
       result.error = result.info.reason;
       return result;
     }
-    await engine.load({ kind: 'url', url: `${BASE}model.onnx` });
+    await engine.load({ kind: 'onnx-url', url: `${BASE}model.onnx` });
     const names = Object.keys(ref.outputs);
     const t0 = performance.now();
     const out = await engine.run(

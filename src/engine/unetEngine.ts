@@ -1,7 +1,24 @@
+import * as Comlink from 'comlink';
+import type { FeatureItem } from '../core/features/batch';
+import type { FeatureRequest } from '../core/features/request';
 import type { BackendInfo, BackendPreference } from '../../workers/ort/backend';
-import type { TensorMap } from '../../workers/shared/tensors';
-import type { LoadProgress, ModelSource, ModelSummary, UnetApi } from '../../workers/unet.worker';
+import type { PlainTensor, TensorMap } from '../../workers/shared/tensors';
+import type {
+  ExtractProgress,
+  FeatureBatch,
+  LoadProgress,
+  ModelSource,
+  ModelSummary,
+  SampleStep,
+  UnetApi,
+} from '../../workers/unet.worker';
 import type { JobOptions, WorkerBridge } from './bridge';
+
+/** Picked files are copied per call: a restarted worker needs them again. */
+function copySource(source: ModelSource): ModelSource {
+  if (source.kind !== 'files') return source;
+  return { kind: 'files', files: source.files.map((f) => ({ ...f, bytes: f.bytes.slice(0) })) };
+}
 
 /**
  * The model runtime as the app sees it: a backend that is started (and re-started after a
@@ -32,10 +49,8 @@ export class UnetEngine {
 
   async load(source: ModelSource, options: JobOptions<LoadProgress> = {}): Promise<ModelSummary> {
     await this.backend();
-    // Keep our own copy of picked bytes: a restarted worker needs them again.
-    const keep: ModelSource =
-      source.kind === 'bytes' ? { ...source, bytes: source.bytes.slice(0) } : source;
-    const summary = await this.bridge.call(
+    const keep = copySource(source);
+    const summary = await this.bridge.call<ModelSummary, LoadProgress>(
       (api, ctx) => api.loadModel(ctx.jobId, source, ctx.progress),
       options,
     );
@@ -48,10 +63,7 @@ export class UnetEngine {
     await this.backend();
     if (this.loadedFor === this.bridge.starts) return;
     if (!this.source) throw new Error('no model is loaded');
-    const source =
-      this.source.kind === 'bytes'
-        ? { ...this.source, bytes: this.source.bytes.slice(0) }
-        : this.source;
+    const source = copySource(this.source);
     await this.bridge.call<ModelSummary, LoadProgress>((api, ctx) =>
       api.loadModel(ctx.jobId, source, ctx.progress),
     );
@@ -65,6 +77,33 @@ export class UnetEngine {
   ): Promise<TensorMap> {
     await this.ensureModel();
     return this.bridge.call((api, ctx) => api.run(ctx.jobId, feeds, outputs), options);
+  }
+
+  /** Pooled block features; batches arrive through `onBatch` as they finish. */
+  async extract(
+    items: FeatureItem[],
+    req: FeatureRequest,
+    onBatch: (batch: FeatureBatch) => void,
+    options: JobOptions<ExtractProgress> & { batchSize?: number } = {},
+  ): Promise<{ count: number; ms: number }> {
+    await this.ensureModel();
+    const batches = Comlink.proxy(onBatch);
+    return this.bridge.call<{ count: number; ms: number }, ExtractProgress>(
+      (api, ctx) =>
+        api.extract(ctx.jobId, items, req, batches, ctx.progress, options.batchSize ?? 0),
+      options,
+    );
+  }
+
+  /** DDIM samples; each step's x_t arrives through `onStep`. */
+  async sample(
+    opts: { n: number; steps: number; seed: number },
+    onStep: (s: SampleStep) => void,
+    options: JobOptions<never> = {},
+  ): Promise<PlainTensor> {
+    await this.ensureModel();
+    const steps = Comlink.proxy(onStep);
+    return this.bridge.call((api, ctx) => api.sample(ctx.jobId, opts, steps), options);
   }
 
   dispose(): void {
