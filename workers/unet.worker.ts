@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { buildInputs } from '../src/core/features/batch';
 import type { FeatureItem } from '../src/core/features/batch';
-import { checkRequest } from '../src/core/features/request';
+import { checkRequest, featureKey } from '../src/core/features/request';
 import type { FeatureRequest } from '../src/core/features/request';
 import type { ModelManifest } from '../src/core/manifest/types';
 import { gaussianNoise } from '../src/core/noise';
@@ -15,6 +15,8 @@ import { readModel } from './ort/loadModel';
 import type { ModelSource } from './ort/loadModel';
 import { ModelRuntime } from './ort/modelRuntime';
 import type { DownloadProgress } from './shared/fetch';
+import { FeatureCache } from './shared/featureCache';
+import type { CacheStats } from './shared/featureCache';
 import { JobRegistry, throwIfCancelled } from './shared/jobs';
 import type { PlainTensor, TensorMap } from './shared/tensors';
 import { transferables } from './shared/tensors';
@@ -43,6 +45,49 @@ export interface ExtractProgress {
   done: number;
   total: number;
   ms: number;
+  /** Items served from the feature cache so far. */
+  fromCache: number;
+}
+
+export interface ExtractResult {
+  count: number;
+  ms: number;
+  fromCache: number;
+}
+
+type Diffusion = Loaded & { manifest: ModelManifest; schedule: Schedule };
+
+/** One forward pass for `items`; returns each block's (pooled) output. */
+async function computeBatch(
+  m: Diffusion,
+  items: FeatureItem[],
+  req: FeatureRequest,
+  blocks: number[],
+  outputs: string[],
+  shape: readonly [number, number, number],
+): Promise<Record<number, PlainTensor>> {
+  const { manifest } = m;
+  const inputs = buildInputs(items, shape, m.schedule, req);
+  const result = await m.runtime.forward(
+    {
+      [manifest.inputs.x]: { data: inputs.x, dims: inputs.dims },
+      [manifest.inputs.t!]: { data: inputs.t, dims: [items.length] },
+    },
+    outputs,
+  );
+  const out: Record<number, PlainTensor> = {};
+  blocks.forEach((b, i) => {
+    const o = result[outputs[i]!]!;
+    const [n, c, h, w] = o.dims as [number, number, number, number];
+    out[b] =
+      req.pool > 0
+        ? {
+            data: adaptiveAvgPool2d(o.data, [n, c, h, w], req.pool),
+            dims: [n, c, req.pool, req.pool],
+          }
+        : o;
+  });
+  return out;
 }
 
 export interface SampleStep {
@@ -62,13 +107,14 @@ interface Loaded {
 let backend: LoadedBackend | null = null;
 let model: Loaded | null = null;
 const jobs = new JobRegistry();
+const cache = new FeatureCache();
 
 function requireBackend(): LoadedBackend {
   if (!backend) throw new Error('init() must run first');
   return backend;
 }
 
-function requireDiffusion(): Loaded & { manifest: ModelManifest; schedule: Schedule } {
+function requireDiffusion(): Diffusion {
   const m = model;
   if (!m) throw new Error('no model is loaded');
   const manifest = m.summary.manifest;
@@ -150,7 +196,8 @@ const api = {
     onBatch: (batch: FeatureBatch) => void,
     progress: (p: ExtractProgress) => void,
     batchSize = 0,
-  ): Promise<{ count: number; ms: number }> {
+    useCache = true,
+  ): Promise<ExtractResult> {
     return jobs.run(jobId, async (signal) => {
       const m = requireDiffusion();
       const { manifest } = m;
@@ -160,39 +207,67 @@ const api = {
       const shape = [manifest.image.channels, manifest.image.size, manifest.image.size] as const;
       const size = batchSize > 0 ? batchSize : defaultBatch();
       const t0 = performance.now();
+      const cacheable = req.pool > 0 && useCache;
+      const hash = m.summary.sha256;
+      let fromCache = 0;
       for (let offset = 0; offset < items.length; offset += size) {
         throwIfCancelled(signal);
         const chunk = items.slice(offset, offset + size);
-        const inputs = buildInputs(chunk, shape, m.schedule, req);
-        const result = await m.runtime.forward(
-          {
-            [manifest.inputs.x]: { data: inputs.x, dims: inputs.dims },
-            [manifest.inputs.t!]: { data: inputs.t, dims: [chunk.length] },
-          },
-          outputs,
+        const keys = cacheable
+          ? blocks.flatMap((b) => chunk.map((c) => featureKey(hash, b, req, c.id)))
+          : [];
+        const cached = cacheable ? await cache.getMany(keys) : [];
+        // Items with every requested block cached skip the forward pass.
+        const missing = chunk.filter(
+          (_, i) => !cacheable || blocks.some((_b, bi) => !cached[bi * chunk.length + i]),
         );
-        throwIfCancelled(signal);
+        fromCache += chunk.length - missing.length;
+        const computed = missing.length
+          ? await computeBatch(m, missing, req, blocks, outputs, shape)
+          : {};
         const batch: FeatureBatch = { offset, ids: chunk.map((c) => c.id), blocks: {} };
-        blocks.forEach((b, i) => {
-          const out = result[outputs[i]!]!;
-          const [n, c, h, w] = out.dims as [number, number, number, number];
-          batch.blocks[b] =
-            req.pool > 0
-              ? {
-                  data: adaptiveAvgPool2d(out.data, [n, c, h, w], req.pool),
-                  dims: [n, c, req.pool, req.pool],
-                }
-              : out;
+        const toStore: { key: string; data: Float32Array; dims: number[] }[] = [];
+        blocks.forEach((b, bi) => {
+          const fresh = computed[b];
+          if (!cacheable && fresh) {
+            batch.blocks[b] = fresh;
+            return;
+          }
+          // Assemble the chunk in order from cache hits and fresh rows.
+          const rowDims = fresh ? fresh.dims.slice(1) : cached[bi * chunk.length]!.dims;
+          const rowSize = rowDims.reduce((a, d) => a * d, 1);
+          const data = new Float32Array(chunk.length * rowSize);
+          let k = 0;
+          chunk.forEach((item, i) => {
+            const hit = cached[bi * chunk.length + i];
+            const isMissing = missing[k] === item;
+            if (isMissing && fresh) {
+              const row = fresh.data.subarray(k * rowSize, (k + 1) * rowSize);
+              data.set(row, i * rowSize);
+              toStore.push({ key: keys[bi * chunk.length + i]!, data: row.slice(), dims: rowDims });
+            } else if (hit) {
+              data.set(hit.data, i * rowSize);
+            }
+            if (isMissing) k += 1;
+          });
+          batch.blocks[b] = { data, dims: [chunk.length, ...rowDims] };
         });
+        if (toStore.length) await cache.putMany(toStore).catch(() => undefined);
+        throwIfCancelled(signal);
         onBatch(
           Comlink.transfer(
             batch,
             Object.values(batch.blocks).map((t) => t.data.buffer as ArrayBuffer),
           ),
         );
-        progress({ done: offset + chunk.length, total: items.length, ms: performance.now() - t0 });
+        progress({
+          done: offset + chunk.length,
+          total: items.length,
+          ms: performance.now() - t0,
+          fromCache,
+        });
       }
-      return { count: items.length, ms: performance.now() - t0 };
+      return { count: items.length, ms: performance.now() - t0, fromCache };
     });
   },
 
@@ -232,6 +307,14 @@ const api = {
       }
       return { data: x, dims };
     });
+  },
+
+  async cacheStats(): Promise<CacheStats> {
+    return cache.stats();
+  },
+
+  async clearCache(): Promise<void> {
+    await cache.clear();
   },
 
   cancel(jobId: string): void {

@@ -5,6 +5,7 @@ import type { BackendInfo, BackendPreference } from '../../workers/ort/backend';
 import type { PlainTensor, TensorMap } from '../../workers/shared/tensors';
 import type {
   ExtractProgress,
+  ExtractResult,
   FeatureBatch,
   LoadProgress,
   ModelSource,
@@ -84,13 +85,21 @@ export class UnetEngine {
     items: FeatureItem[],
     req: FeatureRequest,
     onBatch: (batch: FeatureBatch) => void,
-    options: JobOptions<ExtractProgress> & { batchSize?: number } = {},
-  ): Promise<{ count: number; ms: number }> {
+    options: JobOptions<ExtractProgress> & { batchSize?: number; useCache?: boolean } = {},
+  ): Promise<ExtractResult> {
     await this.ensureModel();
     const batches = Comlink.proxy(onBatch);
-    return this.bridge.call<{ count: number; ms: number }, ExtractProgress>(
+    return this.bridge.call<ExtractResult, ExtractProgress>(
       (api, ctx) =>
-        api.extract(ctx.jobId, items, req, batches, ctx.progress, options.batchSize ?? 0),
+        api.extract(
+          ctx.jobId,
+          items,
+          req,
+          batches,
+          ctx.progress,
+          options.batchSize ?? 0,
+          options.useCache ?? true,
+        ),
       options,
     );
   }
@@ -104,6 +113,14 @@ export class UnetEngine {
     await this.ensureModel();
     const steps = Comlink.proxy(onStep);
     return this.bridge.call((api, ctx) => api.sample(ctx.jobId, opts, steps), options);
+  }
+
+  cacheStats() {
+    return this.bridge.call((api) => api.cacheStats());
+  }
+
+  clearCache() {
+    return this.bridge.call((api) => api.clearCache());
   }
 
   dispose(): void {
