@@ -8,9 +8,10 @@ import { createUnetBridge } from './workers';
 /** The self-test model: a tiny conv net whose intermediate activations are graph outputs. */
 const BASE = `${import.meta.env.BASE_URL}selftest/`;
 
+/** reference.json, written by tools/ (diffprobe_tools.tiny) from PyTorch. */
 interface Reference {
-  input: { dims: number[]; data: number[] };
-  outputs: Record<string, { dims: number[]; data: number[] }>;
+  inputs: { x: { shape: number[]; data: number[] } };
+  outputs: Record<string, { shape: number[]; data: number[] }>;
 }
 
 export interface BackendCheck {
@@ -52,7 +53,7 @@ async function checkOne(requested: BackendName, ref: Reference): Promise<Backend
     const names = Object.keys(ref.outputs);
     const t0 = performance.now();
     const out = await engine.run(
-      { x: { data: Float32Array.from(ref.input.data), dims: ref.input.dims } },
+      { x: { data: Float32Array.from(ref.inputs.x.data), dims: ref.inputs.x.shape } },
       names,
     );
     result.ms = performance.now() - t0;

@@ -61,7 +61,7 @@ async function loadWasm(reason: string): Promise<LoadedBackend> {
  * which is several times faster on the CPU than the WebGPU bundle's fallback path.
  */
 export async function loadBackend(preference: BackendPreference): Promise<LoadedBackend> {
-  if (preference === 'wasm') return loadWasm('WASM: chosen in the settings');
+  if (preference === 'wasm') return loadWasm('WASM: requested explicitly');
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return loadWasm('WASM: this browser has no WebGPU (navigator.gpu is missing)');
   const adapter = await gpu

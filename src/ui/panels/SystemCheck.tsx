@@ -58,7 +58,11 @@ export function SystemCheck() {
               {report.checks.map((c) => (
                 <tr key={c.requested} data-testid={`check-${c.requested}`} data-ran={c.ran}>
                   <th scope="row">{c.requested === 'webgpu' ? 'WebGPU' : 'WASM'}</th>
-                  <td>{c.ran ? (c.info?.reason ?? 'ran') : `not run: ${c.error ?? ''}`}</td>
+                  <td>
+                    {c.ran
+                      ? `${c.info?.reason ?? 'ran'}${c.info?.backend === 'wasm' ? ` · ${c.info.threads} threads` : ''}`
+                      : `not run: ${c.error ?? ''}`}
+                  </td>
                   <td>{c.ran ? `${c.ms.toFixed(1)} ms` : '—'}</td>
                   <td data-testid={`error-${c.requested}`}>
                     {c.ran ? fmt(Math.max(...Object.values(c.errors))) : '—'}
