@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
+import { installConsoleApi } from './engine/consoleApi';
 import { registerOfflineCache } from './engine/offline';
 import './ui/styles.css';
 
@@ -12,3 +13,4 @@ createRoot(root).render(
   </StrictMode>,
 );
 registerOfflineCache();
+installConsoleApi();

@@ -15,9 +15,15 @@ import type {
 } from '../../workers/unet.worker';
 import type { JobOptions, WorkerBridge } from './bridge';
 
-/** Picked files are copied per call: a restarted worker needs them again. */
+/**
+ * URLs are made absolute against the page (a worker would resolve them against its own
+ * script); picked files are copied per call, since a restarted worker needs them again.
+ */
 function copySource(source: ModelSource): ModelSource {
-  if (source.kind !== 'files') return source;
+  if (source.kind === 'folder')
+    return { kind: 'folder', base: new URL(source.base, location.href).href };
+  if (source.kind === 'onnx-url')
+    return { kind: 'onnx-url', url: new URL(source.url, location.href).href };
   return { kind: 'files', files: source.files.map((f) => ({ ...f, bytes: f.bytes.slice(0) })) };
 }
 
@@ -51,8 +57,9 @@ export class UnetEngine {
   async load(source: ModelSource, options: JobOptions<LoadProgress> = {}): Promise<ModelSummary> {
     await this.backend();
     const keep = copySource(source);
+    const send = copySource(source);
     const summary = await this.bridge.call<ModelSummary, LoadProgress>(
-      (api, ctx) => api.loadModel(ctx.jobId, source, ctx.progress),
+      (api, ctx) => api.loadModel(ctx.jobId, send, ctx.progress),
       options,
     );
     this.source = keep;

@@ -1,0 +1,148 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleApi } from '../src/engine/consoleApi';
+import { fixture, parityIndex, pooledBlock } from '../test/fixtures';
+import { launch, openApp } from './support/browser';
+
+const index = parityIndex();
+const MODEL = 'models/fmnist-adm-s/';
+
+interface ParityArgs {
+  backend: 'wasm' | 'webgpu';
+  model: string;
+  t: number;
+  xt: number[];
+  outputs: string[];
+}
+
+/** Runs the real engine (worker + onnxruntime-web) in the page; returns each output pooled 2×2. */
+async function runInPage(page: Page, args: ParityArgs) {
+  return page.evaluate(async ({ backend, model, t, xt, outputs }) => {
+    const api = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe;
+    const engine = api.createEngine(backend);
+    try {
+      const info = await engine.backend();
+      await engine.load({ kind: 'folder', base: model });
+      const n = xt.length / 1024;
+      const out = await engine.run(
+        {
+          x: { data: Float32Array.from(xt), dims: [n, 1, 32, 32] },
+          t: { data: new Float32Array(n).fill(t), dims: [n] },
+        },
+        outputs,
+      );
+      const pooled: Record<string, number[]> = {};
+      for (const name of outputs) {
+        const o = out[name]!;
+        const dims = o.dims as [number, number, number, number];
+        pooled[name] = Array.from(
+          name === 'eps' ? o.data : api.core.adaptiveAvgPool2d(o.data, dims, 2),
+        );
+      }
+      return { backend: info.backend, pooled };
+    } finally {
+      engine.dispose();
+    }
+  }, args);
+}
+
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let s = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(b[i]!));
+  }
+  return d / s;
+}
+
+async function checkParity(page: Page, backend: 'wasm' | 'webgpu', tol: number, images: number) {
+  const t = 90;
+  const xt = Array.from(fixture(`xt_t${t}.npy`).data.subarray(0, images * 1024));
+  const outputs = ['eps', ...index.pooled2.blocks.map((b) => b.output)];
+  const result = await runInPage(page, { backend, model: MODEL, t, xt, outputs });
+  expect(result.backend).toBe(backend);
+  const eps = fixture(`eps_t${t}.npy`).data.subarray(0, images * 1024);
+  expect(maxRel(result.pooled.eps!, eps)).toBeLessThanOrEqual(tol);
+  const pooled = fixture(`pooled2_t${t}.npy`);
+  const worst: number[] = [];
+  for (const b of index.pooled2.blocks) {
+    const ref = pooledBlock(pooled, b.channelStart, b.channels).subarray(
+      0,
+      images * b.channels * 4,
+    );
+    const err = maxRel(result.pooled[b.output]!, ref);
+    worst.push(err);
+    expect(err, `block ${b.block} on ${backend}`).toBeLessThanOrEqual(tol);
+  }
+  return Math.max(...worst);
+}
+
+describe('feature engine parity with PyTorch (fixtures from tools/)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch({ webgpu: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('WASM: every block of 8 images within 1e-4', async () => {
+    const { page, context } = await openApp(browser);
+    const worst = await checkParity(page, 'wasm', 1e-4, 8);
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    await context.close();
+  });
+
+  it('WebGPU: every block of 2 images within 1e-3 (software adapter in CI)', async () => {
+    const { page, context } = await openApp(browser);
+    const worst = await checkParity(page, 'webgpu', 1e-3, 2);
+    expect(worst).toBeLessThanOrEqual(1e-3);
+    await context.close();
+  });
+
+  it('extract streams batches, is deterministic and serves repeats from the cache', async () => {
+    const { page, context } = await openApp(browser);
+    const x0 = Array.from(fixture('x0.npy').data);
+    const result = await page.evaluate(
+      async ({ model, x0 }) => {
+        const engine = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe.createEngine(
+          'wasm',
+        );
+        await engine.load({ kind: 'folder', base: model });
+        await engine.clearCache();
+        const items = Array.from({ length: 8 }, (_, i) => ({
+          id: `fixture-${i}`,
+          x0: Float32Array.from(x0.slice(i * 1024, (i + 1) * 1024)),
+        }));
+        const req = { t: 90, blocks: [4, 10], pool: 2, seed: 7, noise: 'seeded' as const };
+        const collect = async () => {
+          const rows: number[][] = [];
+          const progress: number[] = [];
+          const res = await engine.extract(
+            items,
+            req,
+            (batch) => {
+              rows.push(Array.from(batch.blocks[10]!.data));
+            },
+            { batchSize: 3, onProgress: (p) => progress.push(p.done) },
+          );
+          return { rows, res, progress };
+        };
+        const first = await collect();
+        const second = await collect();
+        const stats = await engine.cacheStats();
+        engine.dispose();
+        return { first, second, stats };
+      },
+      { model: MODEL, x0 },
+    );
+    expect(result.first.rows.length).toBe(3);
+    expect(result.first.progress.at(-1)).toBe(8);
+    expect(result.first.res.fromCache).toBe(0);
+    expect(result.second.res.fromCache).toBe(8);
+    expect(result.second.rows).toEqual(result.first.rows);
+    expect(result.stats.entries).toBe(16);
+    await context.close();
+  });
+});
