@@ -145,4 +145,52 @@ describe('feature engine parity with PyTorch (fixtures from tools/)', () => {
     expect(result.stats.entries).toBe(16);
     await context.close();
   });
+
+  it('cancels a running extract between batches and keeps the worker for the next job', async () => {
+    const { page, context } = await openApp(browser);
+    const x0 = Array.from(fixture('x0.npy').data);
+    const result = await page.evaluate(
+      async ({ model, x0 }) => {
+        const engine = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe.createEngine(
+          'wasm',
+        );
+        await engine.load({ kind: 'folder', base: model });
+        const items = Array.from({ length: 48 }, (_, i) => ({
+          id: `cancel-${i}`,
+          x0: Float32Array.from(x0.slice((i % 8) * 1024, ((i % 8) + 1) * 1024)),
+        }));
+        const req = { t: 50, blocks: [19], pool: 1, seed: 0, noise: 'seeded' as const };
+        const controller = new AbortController();
+        let batches = 0;
+        let error = '';
+        try {
+          await engine.extract(
+            items,
+            req,
+            () => {
+              batches += 1;
+              if (batches === 1) controller.abort();
+            },
+            { batchSize: 2, useCache: false, signal: controller.signal },
+          );
+        } catch (err) {
+          error = (err as Error).name;
+        }
+        const startsAfterCancel = engine.bridge.starts;
+        const again = await engine.extract(items.slice(0, 2), req, () => undefined, {
+          useCache: false,
+        });
+        const starts = engine.bridge.starts;
+        engine.dispose();
+        return { error, batches, again: again.count, startsAfterCancel, starts };
+      },
+      { model: MODEL, x0 },
+    );
+    expect(result.error).toBe('JobCancelledError');
+    expect(result.batches).toBeLessThan(24);
+    expect(result.again).toBe(2);
+    expect(result.startsAfterCancel).toBe(1);
+    expect(result.starts).toBe(1);
+    await context.close();
+  });
 });
