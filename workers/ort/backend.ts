@@ -2,7 +2,11 @@ import type * as OrtNamespace from 'onnxruntime-web';
 
 export type Ort = typeof OrtNamespace;
 export type BackendName = 'webgpu' | 'wasm';
-export type BackendPreference = 'auto' | BackendName;
+/**
+ * `wasm-baseline` is onnxruntime-web with its default settings (the /webgpu bundle's WASM path,
+ * default thread count): the baseline `npm run bench` compares the tuned WASM path against.
+ */
+export type BackendPreference = 'auto' | BackendName | 'wasm-baseline';
 
 export interface BackendInfo {
   backend: BackendName;
@@ -60,8 +64,26 @@ async function loadWasm(reason: string): Promise<LoadedBackend> {
  * else WebAssembly, with the reason in words. The WASM path loads the plain SIMD+threads build,
  * which is several times faster on the CPU than the WebGPU bundle's fallback path.
  */
+async function loadBaseline(): Promise<LoadedBackend> {
+  const ort = (await import('onnxruntime-web/webgpu')) as unknown as Ort;
+  ort.env.wasm.wasmPaths = ORT_BASE;
+  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+  return {
+    ort,
+    info: {
+      backend: 'wasm',
+      reason: 'WASM: onnxruntime-web default settings (baseline)',
+      shaderF16: false,
+      threads:
+        ort.env.wasm.numThreads ?? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)),
+      crossOriginIsolated: isolated,
+    },
+  };
+}
+
 export async function loadBackend(preference: BackendPreference): Promise<LoadedBackend> {
   if (preference === 'wasm') return loadWasm('WASM: requested explicitly');
+  if (preference === 'wasm-baseline') return loadBaseline();
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return loadWasm('WASM: this browser has no WebGPU (navigator.gpu is missing)');
   const adapter = await gpu

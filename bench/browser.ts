@@ -1,0 +1,83 @@
+import type { Page } from 'playwright-core';
+import type { ConsoleApi } from '../src/engine/consoleApi';
+import type { BackendPreference } from '../workers/ort/backend';
+
+export interface PageTiming {
+  runtime: string;
+  batch: number;
+  outputs: number;
+  msPerBatch: number;
+  imagesPerSecond: number;
+}
+
+/** Times engine.run on random inputs inside the page (the real worker and onnxruntime-web). */
+export async function timeInPage(
+  page: Page,
+  args: {
+    preference: BackendPreference;
+    model: string;
+    outputs: string[];
+    batch: number;
+    warmup: number;
+    seconds: number;
+  },
+): Promise<PageTiming> {
+  return page.evaluate(async ({ preference, model, outputs, batch, warmup, seconds }) => {
+    const api = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe;
+    const engine = api.createEngine(preference);
+    try {
+      const info = await engine.backend();
+      await engine.load({ kind: 'folder', base: model });
+      const x = new Float32Array(batch * 1024);
+      for (let i = 0; i < x.length; i++) x[i] = Math.sin(i) * 0.9;
+      const feeds = {
+        x: { data: x, dims: [batch, 1, 32, 32] },
+        t: { data: new Float32Array(batch).fill(90), dims: [batch] },
+      };
+      for (let i = 0; i < warmup; i++) await engine.run(feeds, outputs);
+      let n = 0;
+      const start = performance.now();
+      while (performance.now() - start < seconds * 1000 || n < 2) {
+        await engine.run(feeds, outputs);
+        n += 1;
+      }
+      const ms = (performance.now() - start) / n;
+      const runtime =
+        info.backend === 'wasm' ? `${info.reason} · ${info.threads} threads` : info.reason;
+      return {
+        runtime,
+        batch,
+        outputs: outputs.length,
+        msPerBatch: ms,
+        imagesPerSecond: (batch * 1000) / ms,
+      };
+    } finally {
+      engine.dispose();
+    }
+  }, args);
+}
+
+/** Cold start: a new worker, the runtime, the model download and compile, one feature map. */
+export async function coldStartInPage(
+  page: Page,
+  args: { preference: BackendPreference; model: string; block: number },
+): Promise<{ runtime: string; ms: number }> {
+  return page.evaluate(async ({ preference, model, block }) => {
+    const api = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe;
+    const start = performance.now();
+    const engine = api.createEngine(preference);
+    try {
+      const info = await engine.backend();
+      await engine.load({ kind: 'folder', base: model });
+      await engine.extract(
+        [{ id: `cold-${Math.random()}`, x0: new Float32Array(1024) }],
+        { t: 90, blocks: [block], pool: 0, seed: 0, noise: 'seeded' },
+        () => undefined,
+        { useCache: false },
+      );
+      return { runtime: info.reason, ms: performance.now() - start };
+    } finally {
+      engine.dispose();
+    }
+  }, args);
+}
