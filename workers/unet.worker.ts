@@ -4,6 +4,7 @@ import type { FeatureItem } from '../src/core/features/batch';
 import { checkRequest, featureKey } from '../src/core/features/request';
 import type { FeatureRequest } from '../src/core/features/request';
 import type { ModelManifest } from '../src/core/manifest/types';
+import { pruneToOutputs } from '../src/core/onnx/edit';
 import { gaussianNoise } from '../src/core/noise';
 import { adaptiveAvgPool2d } from '../src/core/pool';
 import { ddimStep, ddimTimesteps } from '../src/core/qsample';
@@ -153,7 +154,8 @@ const api = {
             ...files.manifest.blocks.map((b) => b.output),
           ]
         : [];
-      const runtime = new ModelRuntime(be, files.model, outputs, null);
+      // The graph is cut per request, so an early block does not pay for the rest of the U-Net.
+      const runtime = new ModelRuntime(be, files.model, outputs, pruneToOutputs);
       const session = await runtime.session([]);
       const summary: ModelSummary = {
         name: files.name,

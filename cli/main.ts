@@ -1,0 +1,90 @@
+/**
+ * The headless diffprobe CLI: `diffprobe <command> [args]`. Run by bin/diffprobe.mjs through tsx.
+ * Every failure prints one line to stderr and exits with status 1.
+ */
+import { availableParallelism } from 'node:os';
+import { CliError, firstLine, inspect } from './inspect';
+
+export const USAGE = `usage: diffprobe <command> [options]
+
+commands:
+  inspect <model.onnx | model folder> [--size N] [--no-run] [--threads N]
+      Print what diffprobe sees in a model as JSON: inputs, blocks with [C, H, W], schedule,
+      parameter count. A folder is read as model.onnx + manifest.json (validated); a bare .onnx
+      file gets its blocks proposed from the graph and the default schedule (T=1000, linear
+      1e-4…0.02). Block shapes come from one forward pass on zeros (batch 1, t=0).
+        --size N     image size to use when the image input's height/width are symbolic
+        --no-run     skip the forward pass (shapes only from the manifest or the graph)
+        --threads N  onnxruntime threads for the forward pass
+
+  help      Print this text.
+`;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+function positiveInt(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < 1) {
+    throw new CliError(`${flag} needs a positive integer, got ${value ?? 'nothing'}`);
+  }
+  return n;
+}
+
+async function runInspect(args: string[], io: Io): Promise<void> {
+  let target: string | undefined;
+  let size: number | undefined;
+  let run = true;
+  let threads = Math.min(4, availableParallelism());
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--size') size = positiveInt(a, args[++i]);
+    else if (a === '--threads') threads = positiveInt(a, args[++i]);
+    else if (a === '--no-run') run = false;
+    else if (a.startsWith('-')) throw new CliError(`inspect: unknown option ${a}`);
+    else if (target === undefined) target = a;
+    else throw new CliError(`inspect: one model at a time (got ${target} and ${a})`);
+  }
+  if (target === undefined) throw new CliError('inspect: give a model file or folder');
+  const result = await inspect(target, { run, threads, ...(size !== undefined ? { size } : {}) });
+  io.out(formatJson(result) + '\n');
+}
+
+/** JSON with two-space indents, but arrays of numbers and strings (shapes) on one line. */
+export function formatJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /\[\n\s*((?:-?[\d.e+-]+|"(?:[^"\\]|\\.)*"|null)(?:,\n\s*(?:-?[\d.e+-]+|"(?:[^"\\]|\\.)*"|null))*)\n\s*\]/g,
+    (_m, inner: string) => `[${inner.split(/,\n\s*/).join(', ')}]`,
+  );
+}
+
+/** Runs the CLI on `argv` (without node and script); resolves to the exit status. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'inspect':
+        await runInspect(rest, io);
+        return 0;
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return 0;
+      case undefined:
+        throw new CliError('give a command (try: diffprobe help)');
+      default:
+        throw new CliError(`unknown command "${command}" (try: diffprobe help)`);
+    }
+  } catch (e) {
+    io.err(`diffprobe: ${firstLine(e)}\n`);
+    return 1;
+  }
+}
