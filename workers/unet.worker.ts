@@ -18,7 +18,7 @@ import { ModelRuntime } from './ort/modelRuntime';
 import type { DownloadProgress } from './shared/fetch';
 import { FeatureCache } from './shared/featureCache';
 import type { CacheStats } from './shared/featureCache';
-import { JobRegistry, throwIfCancelled } from './shared/jobs';
+import { checkpoint, JobRegistry, throwIfCancelled } from './shared/jobs';
 import type { PlainTensor, TensorMap } from './shared/tensors';
 import { transferables } from './shared/tensors';
 
@@ -213,7 +213,7 @@ const api = {
       const hash = m.summary.sha256;
       let fromCache = 0;
       for (let offset = 0; offset < items.length; offset += size) {
-        throwIfCancelled(signal);
+        await checkpoint(signal);
         const chunk = items.slice(offset, offset + size);
         const keys = cacheable
           ? blocks.flatMap((b) => chunk.map((c) => featureKey(hash, b, req, c.id)))
@@ -288,7 +288,7 @@ const api = {
       const ts = ddimTimesteps(m.schedule.T, opts.steps);
       const eps = manifest.outputs!.eps!;
       for (let i = 0; i < ts.length; i++) {
-        throwIfCancelled(signal);
+        await checkpoint(signal);
         const t = ts[i]!;
         const out = await m.runtime.forward(
           {

@@ -6,12 +6,13 @@ export abstract class DiffprobeError extends Error {
   abstract readonly code: string;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** The worker died (an uncaught error, out of memory, a closed device); the next call restarts it. */
 export class WorkerCrashedError extends DiffprobeError {
+  // Spelled out: minified builds rename classes.
+  override readonly name = 'WorkerCrashedError';
   readonly code = 'worker-crashed';
   constructor(worker: string, detail: string) {
     super(
@@ -22,6 +23,8 @@ export class WorkerCrashedError extends DiffprobeError {
 
 /** The user (or a newer request) cancelled the job. Not shown as an error. */
 export class JobCancelledError extends DiffprobeError {
+  // Spelled out: minified builds rename classes.
+  override readonly name = 'JobCancelledError';
   readonly code = 'cancelled';
   constructor(what = 'The job') {
     super(`${what} was cancelled.`);
@@ -30,6 +33,8 @@ export class JobCancelledError extends DiffprobeError {
 
 /** The WebGPU device was lost (driver reset, GPU removed, out of memory). */
 export class GpuDeviceLostError extends DiffprobeError {
+  // Spelled out: minified builds rename classes.
+  override readonly name = 'GpuDeviceLostError';
   readonly code = 'gpu-device-lost';
   constructor(reason: string) {
     super(
@@ -40,11 +45,15 @@ export class GpuDeviceLostError extends DiffprobeError {
 
 /** An ONNX file that cannot be parsed or run. */
 export class ModelLoadError extends DiffprobeError {
+  // Spelled out: minified builds rename classes.
+  override readonly name = 'ModelLoadError';
   readonly code = 'model-load';
 }
 
 /** A model file whose sha256 differs from its manifest. */
 export class ModelIntegrityError extends DiffprobeError {
+  // Spelled out: minified builds rename classes.
+  override readonly name = 'ModelIntegrityError';
   readonly code = 'model-integrity';
   constructor(file: string, expected: string, actual: string) {
     super(
@@ -55,6 +64,8 @@ export class ModelIntegrityError extends DiffprobeError {
 
 /** A manifest that fails validation. */
 export class ManifestError extends DiffprobeError {
+  // Spelled out: minified builds rename classes.
+  override readonly name = 'ManifestError';
   readonly code = 'manifest';
   constructor(readonly problems: string[]) {
     super(
@@ -65,6 +76,8 @@ export class ManifestError extends DiffprobeError {
 
 /** Browser storage is full or denied. */
 export class StorageQuotaError extends DiffprobeError {
+  // Spelled out: minified builds rename classes.
+  override readonly name = 'StorageQuotaError';
   readonly code = 'storage-quota';
 }
 

@@ -40,3 +40,24 @@ export class CancelledInWorker extends Error {
 export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new CancelledInWorker();
 }
+
+/**
+ * Lets queued messages (a `cancel` call) run: onnxruntime's promises can resolve without
+ * leaving the microtask queue, so a loop of runs would otherwise never see the cancel.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** Yields to the event loop, then throws if the job was cancelled meanwhile. */
+export async function checkpoint(signal: AbortSignal): Promise<void> {
+  await yieldToEventLoop();
+  throwIfCancelled(signal);
+}
