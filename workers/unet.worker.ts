@@ -4,16 +4,19 @@ import type { FeatureItem } from '../src/core/features/batch';
 import { checkRequest, featureKey } from '../src/core/features/request';
 import type { FeatureRequest } from '../src/core/features/request';
 import type { ModelManifest } from '../src/core/manifest/types';
-import { pruneToOutputs } from '../src/core/onnx/edit';
+import { proposeBlocks } from '../src/core/onnx/blocks';
+import { pruneToOutputs, withOutputs } from '../src/core/onnx/edit';
+import { parseModel } from '../src/core/onnx/model';
+import { synthesizeManifest } from '../src/core/onnx/synthesize';
 import { gaussianNoise } from '../src/core/noise';
 import { adaptiveAvgPool2d } from '../src/core/pool';
 import { ddimStep, ddimTimesteps } from '../src/core/qsample';
 import { makeSchedule } from '../src/core/schedule';
-import type { Schedule } from '../src/core/schedule';
+import type { NoiseSchedule, Schedule } from '../src/core/schedule';
 import { loadBackend } from './ort/backend';
 import type { BackendInfo, BackendPreference, LoadedBackend } from './ort/backend';
-import { readModel } from './ort/loadModel';
-import type { ModelSource } from './ort/loadModel';
+import { ModelSourceError, readModel } from './ort/loadModel';
+import type { ModelFiles, ModelSource } from './ort/loadModel';
 import { ModelRuntime } from './ort/modelRuntime';
 import type { DownloadProgress } from './shared/fetch';
 import { FeatureCache } from './shared/featureCache';
@@ -28,7 +31,9 @@ export type LoadProgress = DownloadProgress;
 export interface ModelSummary {
   name: string;
   sha256: string;
+  /** The model's manifest, the one diffprobe made from the graph (`synthesized`), or null (raw). */
   manifest: ModelManifest | null;
+  synthesized: boolean;
   inputNames: string[];
   outputNames: string[];
   bytes: number;
@@ -72,7 +77,11 @@ async function computeBatch(
   const result = await m.runtime.forward(
     {
       [manifest.inputs.x]: { data: inputs.x, dims: inputs.dims },
-      [manifest.inputs.t!]: { data: inputs.t, dims: [items.length] },
+      [manifest.inputs.t!]: {
+        data: inputs.t,
+        dims: [items.length],
+        type: manifest.inputs.tDtype ?? 'float32',
+      },
     },
     outputs,
   );
@@ -125,6 +134,97 @@ function requireDiffusion(): Diffusion {
   return { ...m, manifest, schedule: m.schedule };
 }
 
+/**
+ * A model without a manifest: propose its blocks from the graph, expose them as outputs, measure
+ * their shapes with one forward pass and describe it with the given (or the paper's) schedule.
+ */
+async function describeUnknownModel(
+  be: LoadedBackend,
+  files: ModelFiles,
+  schedule: NoiseSchedule | undefined,
+): Promise<{ manifest: ModelManifest; model: Uint8Array }> {
+  let parsed: ReturnType<typeof parseModel>;
+  try {
+    parsed = parseModel(files.model);
+  } catch (err) {
+    throw new ModelSourceError(
+      'model-load',
+      `${files.name} is not a readable ONNX model: ${(err as Error).message}`,
+    );
+  }
+  const proposal = proposeBlocks(parsed);
+  if (proposal.source === 'none' || !proposal.blocks.length) {
+    throw new ModelSourceError(
+      'model-load',
+      `${files.name}: ${proposal.reason ?? 'no U-Net blocks were found'}.`,
+    );
+  }
+  const eps = parsed.graph.outputs[0]?.name;
+  if (!eps || !proposal.image || !proposal.timestep) {
+    throw new ModelSourceError(
+      'model-load',
+      `${files.name} does not look like a diffusion U-Net: it needs an image input [B, C, H, W], a timestep input [B] and a noise output.`,
+    );
+  }
+  const blockOutputs = proposal.blocks.map((b) => b.output);
+  const model = withOutputs(files.model, [eps, ...new Set(blockOutputs)]);
+  const dims = proposal.image.shape ?? [];
+  const num = (d: unknown, fallback: number) => (typeof d === 'number' && d > 0 ? d : fallback);
+  const channels = num(dims[1], 3) === 1 ? 1 : 3;
+  const size = num(dims[2], 32);
+  const probe = new ModelRuntime(be, model, [], null);
+  const shapes = new Map<string, number[]>();
+  try {
+    const out = await probe.forward(
+      {
+        [proposal.image.name]: {
+          data: new Float32Array(channels * size * size),
+          dims: [1, channels, size, size],
+        },
+        [proposal.timestep.name]: {
+          data: new Float32Array([0]),
+          dims: [1],
+          type:
+            proposal.timestep.dtype === 'int64'
+              ? 'int64'
+              : proposal.timestep.dtype === 'int32'
+                ? 'int32'
+                : 'float32',
+        },
+      },
+      blockOutputs,
+    );
+    for (const name of blockOutputs) shapes.set(name, out[name]!.dims.slice(1));
+  } catch (err) {
+    throw new ModelSourceError(
+      'model-load',
+      `${files.name} could not run: ${(err as Error).message}`,
+    );
+  } finally {
+    await probe.release();
+  }
+  try {
+    const manifest = synthesizeManifest({
+      name: files.name,
+      sha256: files.sha256,
+      bytes: files.model.byteLength,
+      parameters: parsed.graph.parameterCount,
+      proposal,
+      epsOutput: eps,
+      shapes,
+      imageSize: size,
+      channels,
+      ...(schedule ? { schedule } : {}),
+    });
+    return { manifest, model };
+  } catch (err) {
+    throw new ModelSourceError(
+      'model-load',
+      `${files.name} does not look like a diffusion U-Net: ${(err as Error).message}`,
+    );
+  }
+}
+
 function defaultBatch(): number {
   return requireBackend().info.backend === 'webgpu' ? 8 : 16;
 }
@@ -141,6 +241,7 @@ const api = {
     jobId: string,
     source: ModelSource,
     progress: (p: LoadProgress) => void,
+    schedule?: NoiseSchedule,
   ): Promise<ModelSummary> {
     return jobs.run(jobId, async (signal) => {
       const be = requireBackend();
@@ -148,19 +249,23 @@ const api = {
       const files = await readModel(source, signal, progress);
       throwIfCancelled(signal);
       progress({ loaded: 1, total: 1, stage: 'compile', file: files.name });
-      const outputs = files.manifest
-        ? [
-            ...Object.values(files.manifest.outputs ?? {}),
-            ...files.manifest.blocks.map((b) => b.output),
-          ]
-        : [];
+      const prepared = files.manifest
+        ? { manifest: files.manifest, model: files.model }
+        : await describeUnknownModel(be, files, schedule);
+      throwIfCancelled(signal);
+      const manifest = prepared.manifest;
+      const outputs = [
+        ...Object.values(manifest.outputs ?? {}),
+        ...manifest.blocks.map((b) => b.output),
+      ];
       // The graph is cut per request, so an early block does not pay for the rest of the U-Net.
-      const runtime = new ModelRuntime(be, files.model, outputs, pruneToOutputs);
+      const runtime = new ModelRuntime(be, prepared.model, outputs, pruneToOutputs);
       const session = await runtime.session([]);
       const summary: ModelSummary = {
         name: files.name,
         sha256: files.sha256,
-        manifest: files.manifest,
+        manifest,
+        synthesized: !files.manifest,
         inputNames: [...session.inputNames],
         outputNames: [...session.outputNames],
         bytes: files.model.byteLength,
@@ -170,7 +275,7 @@ const api = {
       model = {
         runtime,
         summary,
-        schedule: files.manifest?.schedule ? makeSchedule(files.manifest.schedule) : null,
+        schedule: manifest?.schedule ? makeSchedule(manifest.schedule) : null,
       };
       await previous?.runtime.release();
       return summary;
@@ -293,7 +398,11 @@ const api = {
         const out = await m.runtime.forward(
           {
             [manifest.inputs.x]: { data: x, dims },
-            [manifest.inputs.t!]: { data: new Float32Array(opts.n).fill(t), dims: [opts.n] },
+            [manifest.inputs.t!]: {
+              data: new Float32Array(opts.n).fill(t),
+              dims: [opts.n],
+              type: manifest.inputs.tDtype ?? 'float32',
+            },
           },
           [eps],
         );

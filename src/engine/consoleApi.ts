@@ -1,5 +1,7 @@
 import { maxRelativeError } from '../core/compare';
 import { gaussianNoise } from '../core/noise';
+import { pruneToOutputs, withOutputs } from '../core/onnx/edit';
+import { parseModel } from '../core/onnx/model';
 import { adaptiveAvgPool2d } from '../core/pool';
 import { qSample } from '../core/qsample';
 import { makeSchedule } from '../core/schedule';
@@ -19,6 +21,11 @@ export interface ConsoleApi {
     makeSchedule: typeof makeSchedule;
     maxRelativeError: typeof maxRelativeError;
     qSample: typeof qSample;
+    onnx: {
+      parseModel: typeof parseModel;
+      withOutputs: typeof withOutputs;
+      pruneToOutputs: typeof pruneToOutputs;
+    };
   };
 }
 
@@ -29,6 +36,13 @@ declare global {
 export function installConsoleApi(): void {
   globalThis.diffprobe = {
     createEngine: (preference = 'auto') => new UnetEngine(createUnetBridge(), preference),
-    core: { adaptiveAvgPool2d, gaussianNoise, makeSchedule, maxRelativeError, qSample },
+    core: {
+      adaptiveAvgPool2d,
+      gaussianNoise,
+      makeSchedule,
+      maxRelativeError,
+      qSample,
+      onnx: { parseModel, withOutputs, pruneToOutputs },
+    },
   };
 }

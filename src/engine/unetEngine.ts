@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { FeatureItem } from '../core/features/batch';
 import type { FeatureRequest } from '../core/features/request';
+import type { NoiseSchedule } from '../core/schedule';
 import type { BackendInfo, BackendPreference } from '../../workers/ort/backend';
 import type { PlainTensor, TensorMap } from '../../workers/shared/tensors';
 import type {
@@ -36,6 +37,7 @@ export class UnetEngine {
   private info: BackendInfo | null = null;
   private source: ModelSource | null = null;
   private loadedFor = -1;
+  private schedule: NoiseSchedule | undefined;
 
   constructor(
     readonly bridge: WorkerBridge<UnetApi>,
@@ -54,12 +56,17 @@ export class UnetEngine {
     return info;
   }
 
-  async load(source: ModelSource, options: JobOptions<LoadProgress> = {}): Promise<ModelSummary> {
+  /** Loads a model; `schedule` is the user's choice for a model without a manifest. */
+  async load(
+    source: ModelSource,
+    options: JobOptions<LoadProgress> & { schedule?: NoiseSchedule } = {},
+  ): Promise<ModelSummary> {
     await this.backend();
+    this.schedule = options.schedule;
     const keep = copySource(source);
     const send = copySource(source);
     const summary = await this.bridge.call<ModelSummary, LoadProgress>(
-      (api, ctx) => api.loadModel(ctx.jobId, send, ctx.progress),
+      (api, ctx) => api.loadModel(ctx.jobId, send, ctx.progress, options.schedule),
       options,
     );
     this.source = keep;
@@ -73,7 +80,7 @@ export class UnetEngine {
     if (!this.source) throw new Error('no model is loaded');
     const source = copySource(this.source);
     await this.bridge.call<ModelSummary, LoadProgress>((api, ctx) =>
-      api.loadModel(ctx.jobId, source, ctx.progress),
+      api.loadModel(ctx.jobId, source, ctx.progress, this.schedule),
     );
     this.loadedFor = this.bridge.starts;
   }

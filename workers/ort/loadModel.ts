@@ -4,7 +4,10 @@ import type { DownloadProgress } from '../shared/fetch';
 import { fetchBytes } from '../shared/fetch';
 import { sha256Hex } from '../shared/sha256';
 
-/** Where a model comes from: a folder URL (manifest.json + model file) or files the user picked. */
+/**
+ * Where a model comes from: a folder URL (manifest.json + model file), files the user picked
+ * (an .onnx with or without its manifest), or a raw graph URL run as it is (the system check).
+ */
 export type ModelSource =
   | { kind: 'folder'; base: string }
   | { kind: 'onnx-url'; url: string }

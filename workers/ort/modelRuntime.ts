@@ -1,6 +1,13 @@
 import type * as OrtTypes from 'onnxruntime-web';
 import type { LoadedBackend } from './backend';
 
+/** A float32 feed; `type` converts it for integer inputs (a timestep given as int64). */
+export interface FeedTensor {
+  data: Float32Array;
+  dims: readonly number[];
+  type?: 'float32' | 'int64' | 'int32';
+}
+
 export interface ForwardOutput {
   data: Float32Array;
   dims: number[];
@@ -54,14 +61,29 @@ export class ModelRuntime {
 
   /** Runs the model on float32 feeds; returns the asked outputs as plain arrays. */
   async forward(
-    feeds: Record<string, { data: Float32Array; dims: readonly number[] }>,
+    feeds: Record<string, FeedTensor>,
     outputs: readonly string[],
   ): Promise<Record<string, ForwardOutput>> {
     const session = await this.session(outputs);
     const { Tensor } = this.backend.ort;
     const ortFeeds: Record<string, OrtTypes.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) {
-      ortFeeds[name] = new Tensor('float32', t.data, [...t.dims]);
+      const dims = [...t.dims];
+      if (t.type === 'int64') {
+        ortFeeds[name] = new Tensor(
+          'int64',
+          BigInt64Array.from(t.data, (v) => BigInt(Math.round(v))),
+          dims,
+        );
+      } else if (t.type === 'int32') {
+        ortFeeds[name] = new Tensor(
+          'int32',
+          Int32Array.from(t.data, (v) => Math.round(v)),
+          dims,
+        );
+      } else {
+        ortFeeds[name] = new Tensor('float32', t.data, dims);
+      }
     }
     const result = await session.run(ortFeeds, [...outputs]);
     const out: Record<string, ForwardOutput> = {};
