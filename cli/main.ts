@@ -3,6 +3,7 @@
  * Every failure prints one line to stderr and exits with status 1.
  */
 import { availableParallelism } from 'node:os';
+import { extract, parseExtractArgs } from './extract';
 import { CliError, firstLine, inspect } from './inspect';
 
 export const USAGE = `usage: diffprobe <command> [options]
@@ -16,6 +17,26 @@ commands:
         --size N     image size to use when the image input's height/width are symbolic
         --no-run     skip the forward pass (shapes only from the manifest or the graph)
         --threads N  onnxruntime threads for the forward pass
+
+  extract --model <folder | model.onnx> --images <folder | zip> --t N --blocks LIST --out <dir>
+          [--pool P] [--seed S] [--noise seeded|none] [--batch B] [--split train|test]
+          [--size N] [--fit crop|pad] [--threads N]
+      Block features of every PNG in a folder or zip (class subfolders give labels; a train/ +
+      test/ layout gives splits), as the app computes them: x_t from seeded noise keyed on
+      (seed, file path, t), one forward pass per batch for all blocks, adaptive-average-pooled
+      P×P. Writes <dir>/block_<n>.npy (float32 [N, C, P, P]; full [N, C, H, W] with --pool 0)
+      and <dir>/index.json (files, labels, classes, skipped files, settings). Progress on
+      stderr, a JSON summary on stdout.
+        --blocks LIST  e.g. 12,14 or 1-19 or all
+        --pool P       pool size, 0 keeps the full maps (default 2)
+        --seed S       noise seed (default 0); --noise none feeds the clean image at t
+        --batch B      images per forward pass (default 32)
+        --split S      only train/ or test/ of a split layout
+        --size N       image size when the model's input size is symbolic (no manifest)
+        --fit MODE     images larger than the model input: crop (default: shorter side to size,
+                       centre crop) or pad (longer side to size, pad with black); smaller
+                       images are padded centred with black (e.g. 28×28 → 32×32)
+        --threads N    onnxruntime threads
 
   help      Print this text.
 `;
@@ -73,6 +94,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'inspect':
         await runInspect(rest, io);
         return 0;
+      case 'extract': {
+        const summary = await extract(parseExtractArgs(rest), io);
+        io.out(formatJson(summary) + '\n');
+        return 0;
+      }
       case 'help':
       case '--help':
       case '-h':
