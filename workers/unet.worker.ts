@@ -249,15 +249,16 @@ const api = {
       const files = await readModel(source, signal, progress);
       throwIfCancelled(signal);
       progress({ loaded: 1, total: 1, stage: 'compile', file: files.name });
-      const prepared = files.manifest
-        ? { manifest: files.manifest, model: files.model }
-        : await describeUnknownModel(be, files, schedule);
+      // A raw graph (the system check's) runs as it is; a U-Net without a manifest is described.
+      const prepared =
+        files.manifest || source.kind === 'onnx-url'
+          ? { manifest: files.manifest, model: files.model }
+          : await describeUnknownModel(be, files, schedule);
       throwIfCancelled(signal);
       const manifest = prepared.manifest;
-      const outputs = [
-        ...Object.values(manifest.outputs ?? {}),
-        ...manifest.blocks.map((b) => b.output),
-      ];
+      const outputs = manifest
+        ? [...Object.values(manifest.outputs ?? {}), ...manifest.blocks.map((b) => b.output)]
+        : [];
       // The graph is cut per request, so an early block does not pay for the rest of the U-Net.
       const runtime = new ModelRuntime(be, prepared.model, outputs, pruneToOutputs);
       const session = await runtime.session([]);
