@@ -193,4 +193,33 @@ describe('feature engine parity with PyTorch (fixtures from tools/)', () => {
     expect(result.starts).toBe(1);
     await context.close();
   });
+
+  it('keeps cached features across a reload, and the UI shows and clears them', async () => {
+    const { page, context } = await openApp(browser);
+    await page.evaluate(async (model) => {
+      const engine = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe.createEngine(
+        'wasm',
+      );
+      await engine.load({ kind: 'folder', base: model });
+      await engine.clearCache();
+      const items = Array.from({ length: 4 }, (_, i) => ({
+        id: `ui-${i}`,
+        x0: new Float32Array(1024).fill(i / 4),
+      }));
+      await engine.extract(
+        items,
+        { t: 10, blocks: [2, 3, 12], pool: 1, seed: 0, noise: 'seeded' },
+        () => undefined,
+      );
+      engine.dispose();
+    }, MODEL);
+    await page.reload();
+    await page.getByRole('tab', { name: 'System check' }).click();
+    await expect
+      .poll(() => page.getByTestId('cache-stats').textContent())
+      .toMatch(/^12 entries · /);
+    await page.getByRole('button', { name: 'Clear feature cache' }).click();
+    await expect.poll(() => page.getByTestId('cache-stats').textContent()).toMatch(/^0 entries · /);
+    await context.close();
+  });
 });

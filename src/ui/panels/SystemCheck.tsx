@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { userMessage } from '../../engine/errors';
 import { runSystemCheck } from '../../engine/systemCheck';
+import { CacheSection } from './CacheSection';
 import type { SystemReport } from '../../engine/systemCheck';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
@@ -78,6 +79,7 @@ export function SystemCheck() {
           </p>
         </div>
       )}
+      <CacheSection />
     </section>
   );
 }
