@@ -34,13 +34,15 @@ def probe_table(q: dict) -> list[str]:
 
 def render(manifest: dict) -> str:
     tr = manifest.get("training", {})
-    q = manifest.get("quality", {})
+    quality = manifest.get("quality", {})
+    q = quality.get("linearProbe", quality)
     out = [f"# {manifest['title']} (`{manifest['id']}`)", "", manifest.get("description", ""), ""]
     out += [
         f"- Parameters: {manifest['parameters']:,}; forward pass: {manifest.get('flops', 0) / 1e9:.2f} GFLOP per image",
-        f"- Blocks: {len(manifest['blocks'])} (numbered as in the paper: encoder, middle, decoder)",
+        (f"- Blocks: {len(manifest['blocks'])} (numbered as in the paper: encoder, middle, decoder)"
+         if manifest["kind"] == "diffusion" else f"- Layers exposed as outputs: {len(manifest['blocks'])}"),
         f"- Input: {manifest['image']['size']}×{manifest['image']['size']}×{manifest['image']['channels']}, range {manifest['image']['range']}",
-        f"- Schedule: {json.dumps(manifest.get('schedule'))}",
+        *([f"- Schedule: {json.dumps(manifest['schedule'])}"] if manifest.get("schedule") else []),
         f"- File: `{manifest['file']}`, {manifest['bytes'] / 1e6:.1f} MB, sha256 `{manifest['sha256']}`",
         f"- Licence: {manifest['license']}. {manifest['provenance']}",
         "",
@@ -61,7 +63,8 @@ def render(manifest: dict) -> str:
                 "",
             ]
             out += probe_table(q)
-        if "testAccuracy" in q:
+        if "testAccuracy" in quality:
+            q = quality
             out += [f"Test accuracy: {100 * q['testAccuracy']:.2f}%"]
     if manifest["kind"] == "diffusion":
         out += ["", "## Samples", "", "64 samples, DDIM with 50 steps (η = 0):", "", "![samples](samples.png)"]

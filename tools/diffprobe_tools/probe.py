@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     with open(args.out_md, "w") as f:
         f.write(markdown(result, model.blocks, ts, pools))
     if args.quality_out:
-        summary = {k: result[k] for k in ("pixels", "best", "margin", "nTrain", "nTest", "ts", "pools")}
+        summary = {k: result[k] for k in ("pixels", "best", "margin", "nTrain", "nTest", "ts", "pools", "table")}
         summary["protocol"] = ("multinomial logistic regression on standardised adaptive-average-pooled block "
                                "features, one noising per image and t; Fashion-MNIST test accuracy")
         with open(args.quality_out, "w") as f:
