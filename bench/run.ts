@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { chromium } from 'playwright-core';
-import { chromiumPath } from '../scripts/chromium-path.mjs';
+import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-path.mjs';
 import type { ModelManifest } from '../src/core/manifest/types';
 import { coldStartInPage, timeInPage } from './browser';
 
@@ -118,15 +118,7 @@ async function main(): Promise<void> {
     const browser = await chromium.launch({
       executablePath: chromiumPath(),
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-        '--enable-unsafe-webgpu',
-      ],
+      args: [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'],
     });
     const page = await browser.newPage();
     await page.goto(base);

@@ -34,7 +34,6 @@ import { checkRequest, type NoiseMode } from '../src/core/features/request';
 import { ImageDecodeError } from '../src/core/image/png';
 import { prepareImage, type FitMode } from '../src/core/image/prepare';
 import type { ModelManifest } from '../src/core/manifest/types';
-import { validateManifest } from '../src/core/manifest/validate';
 import { halfToFloat } from '../src/core/npy';
 import { proposeBlocks } from '../src/core/onnx/blocks';
 import { pruneToOutputs } from '../src/core/onnx/edit';
@@ -42,7 +41,7 @@ import { parseModel, type OnnxModel } from '../src/core/onnx/model';
 import { adaptiveAvgPool2d } from '../src/core/pool';
 import { makeSchedule, type NoiseSchedule } from '../src/core/schedule';
 import { openImages, selectSplit, type ImageItem, type SkippedFile, type Split } from './images';
-import { CliError, DEFAULT_SCHEDULE, firstLine } from './inspect';
+import { CliError, DEFAULT_SCHEDULE, firstLine, readManifest } from './inspect';
 
 export interface ExtractOptions {
   /** A model folder (model.onnx + manifest.json) or a bare .onnx file. */
@@ -248,21 +247,6 @@ export function parseExtractArgs(args: readonly string[]): ExtractOptions {
 }
 
 // ---------- the model ----------
-
-function readManifest(path: string): ModelManifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new CliError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  const v = validateManifest(json);
-  if (!v.ok) {
-    const more = v.errors.length > 1 ? ` (and ${v.errors.length - 1} more)` : '';
-    throw new CliError(`${path}: invalid manifest: ${v.errors[0]}${more}`);
-  }
-  return v.manifest;
-}
 
 /** Reads a model folder or .onnx file: blocks, schedule, inputs and image size. */
 export function resolveModel(target: string, size?: number): ResolvedModel {

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { validateManifest } from '../src/core/manifest/validate';
+import { PAPER_SCHEDULE } from '../src/core/schedule';
 import type { ModelManifest } from '../src/core/manifest/types';
 import { proposeBlocks, type Stage } from '../src/core/onnx/blocks';
 import { pruneToOutputs } from '../src/core/onnx/edit';
@@ -69,14 +70,10 @@ export interface InspectResult {
 }
 
 /** The paper's schedule, used when no manifest states one. */
-export const DEFAULT_SCHEDULE = {
-  kind: 'linear',
-  T: 1000,
-  betaStart: 1e-4,
-  betaEnd: 0.02,
-} as const;
+export const DEFAULT_SCHEDULE = PAPER_SCHEDULE;
 
-function readManifest(path: string): ModelManifest {
+/** Reads and validates a manifest.json; a CliError names what is wrong. */
+export function readManifest(path: string): ModelManifest {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

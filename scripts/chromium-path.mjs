@@ -18,3 +18,13 @@ export function chromiumPath() {
   }
   return found;
 }
+
+/** How diffprobe launches Chromium headless here (tests and benchmarks): no network chatter. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];

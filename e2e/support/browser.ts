@@ -2,16 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { chromiumPath } from '../../scripts/chromium-path.mjs';
+import { CHROMIUM_FLAGS, chromiumPath } from '../../scripts/chromium-path.mjs';
 
-const BASE_FLAGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+const BASE_FLAGS = CHROMIUM_FLAGS;
 
 export interface LaunchOptions {
   /** Launch with the (software, in CI) WebGPU adapter enabled. */

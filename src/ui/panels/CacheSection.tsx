@@ -21,8 +21,15 @@ export function CacheSection() {
   }, []);
 
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    let live = true;
+    unetEngine.cacheStats().then(
+      (s) => live && setStats(s),
+      (err: unknown) => live && setError(userMessage(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   async function clear() {
     setBusy(true);
