@@ -225,6 +225,16 @@ async function describeUnknownModel(
   }
 }
 
+/** The name of the inputs' symbolic batch dimension, if the graph has one. */
+function symbolicBatch(model: Uint8Array): string | null {
+  try {
+    const dim = parseModel(model).graph.inputs[0]?.shape?.[0];
+    return typeof dim === 'string' && dim.length ? dim : null;
+  } catch {
+    return null;
+  }
+}
+
 function defaultBatch(): number {
   return requireBackend().info.backend === 'webgpu' ? 8 : 16;
 }
@@ -260,7 +270,13 @@ const api = {
         ? [...Object.values(manifest.outputs ?? {}), ...manifest.blocks.map((b) => b.output)]
         : [];
       // The graph is cut per request, so an early block does not pay for the rest of the U-Net.
-      const runtime = new ModelRuntime(be, prepared.model, outputs, pruneToOutputs);
+      const runtime = new ModelRuntime(
+        be,
+        prepared.model,
+        outputs,
+        pruneToOutputs,
+        symbolicBatch(prepared.model),
+      );
       const session = await runtime.session([]);
       const summary: ModelSummary = {
         name: files.name,

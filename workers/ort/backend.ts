@@ -19,6 +19,8 @@ export interface BackendInfo {
   crossOriginIsolated: boolean;
   maxBufferSize?: number;
   maxStorageBufferBindingSize?: number;
+  /** onnxruntime-web's default settings, untuned (the bench's baseline). */
+  baseline?: boolean;
 }
 
 export interface LoadedBackend {
@@ -73,6 +75,7 @@ async function loadBaseline(): Promise<LoadedBackend> {
     info: {
       backend: 'wasm',
       reason: 'WASM: onnxruntime-web default settings (baseline)',
+      baseline: true,
       shaderF16: false,
       threads:
         ort.env.wasm.numThreads ?? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)),

@@ -26,7 +26,9 @@ export class ModelRuntime {
     private readonly bytes: Uint8Array,
     private readonly allOutputs: readonly string[],
     private readonly cut: ((bytes: Uint8Array, outputs: string[]) => Uint8Array) | null,
-    private readonly maxSessions = 4,
+    /** The symbolic batch dimension of the inputs ("batch"), when the graph has one. */
+    private readonly batchDim: string | null = null,
+    private readonly maxSessions = 6,
   ) {}
 
   private key(outputs: readonly string[]): string {
@@ -34,9 +36,13 @@ export class ModelRuntime {
   }
 
   /** The session that computes `outputs` (the whole graph, or a cut of it). */
-  session(outputs: readonly string[]): Promise<OrtTypes.InferenceSession> {
+  session(outputs: readonly string[], batch = 0): Promise<OrtTypes.InferenceSession> {
     const wantsAll = outputs.length === 0 || this.allOutputs.every((o) => outputs.includes(o));
-    const key = wantsAll ? '*' : this.key(outputs);
+    // Batch 1 (the explorer's case) gets a session with the batch dimension fixed: static
+    // shapes let onnxruntime plan memory and pick kernels once.
+    const tuned = !this.backend.info.baseline;
+    const fixBatch = tuned && batch === 1 && this.batchDim !== null;
+    const key = `${wantsAll ? '*' : this.key(outputs)}${fixBatch ? '|b1' : ''}`;
     const hit = this.sessions.get(key);
     if (hit) {
       this.sessions.delete(key);
@@ -46,7 +52,8 @@ export class ModelRuntime {
     const model = wantsAll || !this.cut ? this.bytes : this.cut(this.bytes, [...outputs]);
     const created = this.backend.ort.InferenceSession.create(model, {
       executionProviders: [this.backend.info.backend],
-      graphOptimizationLevel: 'all',
+      ...(tuned ? { graphOptimizationLevel: 'all' as const } : {}),
+      ...(fixBatch ? { freeDimensionOverrides: { [this.batchDim!]: 1 } } : {}),
     });
     created.catch(() => this.sessions.delete(key));
     this.sessions.set(key, created);
@@ -64,7 +71,8 @@ export class ModelRuntime {
     feeds: Record<string, FeedTensor>,
     outputs: readonly string[],
   ): Promise<Record<string, ForwardOutput>> {
-    const session = await this.session(outputs);
+    const batch = Object.values(feeds)[0]?.dims[0] ?? 0;
+    const session = await this.session(outputs, batch);
     const { Tensor } = this.backend.ort;
     const ortFeeds: Record<string, OrtTypes.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) {
