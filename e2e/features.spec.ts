@@ -222,4 +222,33 @@ describe('feature engine parity with PyTorch (fixtures from tools/)', () => {
     await expect.poll(() => page.getByTestId('cache-stats').textContent()).toMatch(/^0 entries · /);
     await context.close();
   });
+
+  it('samples with DDIM, streaming every step, deterministically', async () => {
+    const { page, context } = await openApp(browser);
+    const r = await page.evaluate(async (model) => {
+      const engine = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe.createEngine(
+        'wasm',
+      );
+      await engine.load({ kind: 'folder', base: model });
+      const steps: number[] = [];
+      const first = await engine.sample({ n: 2, steps: 4, seed: 5 }, (s) => steps.push(s.t));
+      const again = await engine.sample({ n: 2, steps: 4, seed: 5 }, () => undefined);
+      engine.dispose();
+      const data = Array.from(first.data);
+      return {
+        steps,
+        dims: first.dims,
+        same: data.every((v, i) => v === again.data[i]),
+        min: Math.min(...data),
+        max: Math.max(...data),
+      };
+    }, MODEL);
+    expect(r.steps).toEqual([999, 666, 333, 0]);
+    expect(r.dims).toEqual([2, 1, 32, 32]);
+    expect(r.same).toBe(true);
+    // The last DDIM step returns the clamped x0 prediction.
+    expect(r.min).toBeGreaterThanOrEqual(-1);
+    expect(r.max).toBeLessThanOrEqual(1);
+    await context.close();
+  });
 });
