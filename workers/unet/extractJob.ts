@@ -72,6 +72,7 @@ export async function runExtract(
   const cacheable = req.pool > 0 && opts.useCache;
   const hash = m.summary.sha256;
   let fromCache = 0;
+  let cacheError: string | undefined;
   for (let offset = 0; offset < items.length; offset += size) {
     await checkpoint(signal);
     const chunk = items.slice(offset, offset + size);
@@ -114,7 +115,12 @@ export async function runExtract(
       });
       batch.blocks[b] = { data, dims: [chunk.length, ...rowDims] };
     });
-    if (toStore.length) await cache.putMany(toStore).catch(() => undefined);
+    if (toStore.length && !cacheError) {
+      // A full or unavailable cache must not fail the job; the result says what happened.
+      await cache.putMany(toStore).catch((err: unknown) => {
+        cacheError = `features were computed but not cached: ${err instanceof Error ? err.message : String(err)}`;
+      });
+    }
     throwIfCancelled(signal);
     onBatch(
       Comlink.transfer(
@@ -129,5 +135,10 @@ export async function runExtract(
       fromCache,
     });
   }
-  return { count: items.length, ms: performance.now() - t0, fromCache };
+  return {
+    count: items.length,
+    ms: performance.now() - t0,
+    fromCache,
+    ...(cacheError ? { cacheError } : {}),
+  };
 }

@@ -35,6 +35,8 @@ export interface ExtractResult {
   count: number;
   ms: number;
   fromCache: number;
+  /** Set when the feature cache could not store the results (full quota, storage denied). */
+  cacheError?: string;
 }
 
 export interface SampleStep {
