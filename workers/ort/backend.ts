@@ -107,6 +107,14 @@ export async function loadBackend(preference: BackendPreference): Promise<Loaded
         maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
       },
     });
+    void device.lost.then((lost) => {
+      // A lost device (driver reset, GPU removed, out of memory) ends this worker: the bridge
+      // reports it and the next request starts a fresh worker with a new device (or WASM).
+      if (lost.reason === 'destroyed') return;
+      setTimeout(() => {
+        throw new Error(`the GPU device was lost: ${lost.message || lost.reason}`);
+      });
+    });
     const ort = (await import('onnxruntime-web/webgpu')) as unknown as Ort;
     ort.env.wasm.wasmPaths = ORT_BASE;
     ort.env.wasm.numThreads = 1;
