@@ -2,6 +2,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
+import { ISOLATION_HEADERS } from './security-headers.ts';
 
 /**
  * Serves onnxruntime-web's runtime files from the app's own origin under `/ort/` (no CDN):
@@ -36,6 +37,9 @@ export function ortAssets(): Plugin {
           name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript; charset=utf-8',
         );
         res.setHeader('Content-Length', String(statSync(file).size));
+        // emscripten's pthread workers load this .mjs; under COEP a worker script needs the
+        // isolation headers itself, and this middleware answers before Vite adds them.
+        for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
         createReadStream(file).pipe(res);
       });
     },
