@@ -43,6 +43,7 @@ describe('bring your own ONNX U-Net (no manifest)', () => {
       };
       const mine = await grab();
       const failures: string[] = [];
+      const names: string[] = [];
       const tryLoad = async (name: string, data: Uint8Array) => {
         try {
           await engine.load({
@@ -52,6 +53,7 @@ describe('bring your own ONNX U-Net (no manifest)', () => {
           failures.push(`${name}: loaded`);
         } catch (err) {
           failures.push(`${name}: ${(err as Error).message}`);
+          names.push((err as Error).name);
         }
       };
       await tryLoad(
@@ -82,6 +84,7 @@ describe('bring your own ONNX U-Net (no manifest)', () => {
         afterFailures,
         shipped,
         failures,
+        names,
       };
     });
     expect(r.synthesized).toBe(true);
@@ -91,6 +94,8 @@ describe('bring your own ONNX U-Net (no manifest)', () => {
     expect(r.mine).toEqual(r.shipped);
     expect(r.failures[0]).toMatch(/^broken\.onnx: broken\.onnx is not a readable ONNX model/);
     expect(r.failures[1]).toMatch(/^tiny\.onnx: tiny\.onnx: .*diffusion U-Net/);
+    // The worker's failure arrives on the main thread as its typed error.
+    expect(r.names).toEqual(['ModelLoadError', 'ModelLoadError']);
     // Nothing loaded before is lost.
     expect(r.afterFailures).toEqual(r.mine);
     await context.close();

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { JobCancelledError, WorkerCrashedError } from './errors';
+import { JobCancelledError, restoreError, WorkerCrashedError } from './errors';
 
 /** Every worker API has `cancel`, so a job can be stopped cooperatively between steps. */
 export interface CancellableApi {
@@ -141,20 +141,12 @@ export class WorkerBridge<Api extends CancellableApi> {
     try {
       return await Promise.race([settled, live.died, aborted]);
     } catch (err) {
-      throw this.restoreError(err);
+      throw restoreError(err);
     } finally {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
       this.pending -= 1;
       this.scheduleIdle();
     }
-  }
-
-  private restoreError(err: unknown): unknown {
-    if (err instanceof Error && (err as { code?: string }).code === 'cancelled') {
-      return new JobCancelledError();
-    }
-    if (err instanceof Error && err.name === 'JobCancelledError') return new JobCancelledError();
-    return err;
   }
 
   private scheduleIdle(): void {

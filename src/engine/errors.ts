@@ -31,18 +31,6 @@ export class JobCancelledError extends DiffprobeError {
   }
 }
 
-/** The WebGPU device was lost (driver reset, GPU removed, out of memory). */
-export class GpuDeviceLostError extends DiffprobeError {
-  // Spelled out: minified builds rename classes.
-  override readonly name = 'GpuDeviceLostError';
-  readonly code = 'gpu-device-lost';
-  constructor(reason: string) {
-    super(
-      `The GPU device was lost (${reason}). The model restarts on WebAssembly or a new device.`,
-    );
-  }
-}
-
 /** An ONNX file that cannot be parsed or run. */
 export class ModelLoadError extends DiffprobeError {
   // Spelled out: minified builds rename classes.
@@ -55,11 +43,6 @@ export class ModelIntegrityError extends DiffprobeError {
   // Spelled out: minified builds rename classes.
   override readonly name = 'ModelIntegrityError';
   readonly code = 'model-integrity';
-  constructor(file: string, expected: string, actual: string) {
-    super(
-      `${file} does not match its manifest (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…). It was not run.`,
-    );
-  }
 }
 
 /** A manifest that fails validation. */
@@ -67,36 +50,26 @@ export class ManifestError extends DiffprobeError {
   // Spelled out: minified builds rename classes.
   override readonly name = 'ManifestError';
   readonly code = 'manifest';
-  constructor(readonly problems: string[]) {
-    super(
-      `The model manifest is not valid: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}.`,
-    );
-  }
-}
-
-/** Browser storage is full or denied. */
-export class StorageQuotaError extends DiffprobeError {
-  // Spelled out: minified builds rename classes.
-  override readonly name = 'StorageQuotaError';
-  readonly code = 'storage-quota';
-}
-
-/** Errors cross the worker boundary as plain objects; this restores the typed class. */
-export interface SerializedError {
-  name: string;
-  message: string;
-  code?: string;
-}
-
-export function serializeError(err: unknown): SerializedError {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}) };
-  }
-  return { name: 'Error', message: String(err) };
 }
 
 export function userMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+const FROM_WORKER: Record<string, new (message: string) => DiffprobeError> = {
+  ModelLoadError,
+  ModelIntegrityError,
+  ManifestError,
+};
+
+/**
+ * Errors cross the worker boundary as plain Errors (name and message survive); this gives back
+ * the typed class the UI explains.
+ */
+export function restoreError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  if (err.name === 'JobCancelledError') return new JobCancelledError();
+  const Typed = FROM_WORKER[err.name];
+  return Typed ? new Typed(err.message) : err;
 }

@@ -20,12 +20,19 @@ export interface ModelFiles {
   name: string;
 }
 
+const ERROR_NAMES = {
+  manifest: 'ManifestError',
+  'model-integrity': 'ModelIntegrityError',
+  'model-load': 'ModelLoadError',
+} as const;
+
 /** A model that failed to load, with the reason in the user's words. */
 export class ModelSourceError extends Error {
   readonly code: string;
   constructor(code: 'manifest' | 'model-integrity' | 'model-load', message: string) {
     super(message);
-    this.name = 'ModelSourceError';
+    // The name survives the worker boundary; the main thread restores the typed error by it.
+    this.name = ERROR_NAMES[code];
     this.code = code;
   }
 }
