@@ -11,6 +11,8 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-path.mjs';
 import type { ModelManifest } from '../src/core/manifest/types';
 import { coldStartInPage, timeInPage } from './browser';
+import type { SectionResult } from './sections';
+import { SECTIONS } from './sections';
 
 const PORT = 4329;
 const MODEL_DIR = 'public/models/fmnist-adm-s';
@@ -20,6 +22,10 @@ const ALL = manifest.blocks.map((b) => b.output);
 const EARLY = manifest.blocks[3]!; // block 4: the last block at full resolution
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 1 : 3;
+/** `npm run bench -- --only <section>` runs one section (and skips the feature-engine timings). */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+const sectionResults: Record<string, SectionResult> = {};
 
 interface Row {
   case: string;
@@ -120,6 +126,15 @@ async function main(): Promise<void> {
       headless: true,
       args: [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'],
     });
+    for (const section of SECTIONS) {
+      if (only && section.name !== only) continue;
+      console.log(`\n— ${section.name} —`);
+      sectionResults[section.name] = await section.run({ browser, base, quick });
+    }
+    if (only) {
+      await browser.close();
+      return;
+    }
     const page = await browser.newPage();
     await page.goto(base);
     await page.waitForFunction(() => 'diffprobe' in globalThis);
@@ -170,8 +185,10 @@ async function main(): Promise<void> {
   } finally {
     if (server.pid) process.kill(-server.pid, 'SIGTERM');
   }
-  for (const batch of [1, 32]) rows.push(await timeNode(outputs, batch));
-  rows.push(...timeTorch());
+  if (!only) {
+    for (const batch of [1, 32]) rows.push(await timeNode(outputs, batch));
+    rows.push(...timeTorch());
+  }
   report();
 }
 
@@ -207,6 +224,13 @@ function report(): void {
     '\nGoals (WASM ≥ 0.25× node at batch 1 and 32; ≥ 1× the default settings; early block ≤ 1.2× its FLOP share):',
   );
   for (const [k, v] of Object.entries(goals)) console.log(`  ${k}: ${(v as number).toFixed(3)}`);
+  for (const [name, result] of Object.entries(sectionResults)) {
+    console.log(`\n${name}\n\n| case | runtime | value | unit |\n| --- | --- | --- | --- |`);
+    for (const r of result.rows) {
+      console.log(`| ${r.case} | ${r.runtime} | ${r.value.toPrecision(4)} | ${r.unit} |`);
+    }
+    for (const [k, v] of Object.entries(result.goals)) console.log(`  ${k}: ${v.toFixed(3)}`);
+  }
   mkdirSync('bench/reports', { recursive: true });
   const report = {
     date: new Date().toISOString(),
@@ -223,9 +247,11 @@ function report(): void {
     },
     rows,
     goals,
+    sections: sectionResults,
   };
-  writeFileSync('bench/reports/latest.json', `${JSON.stringify(report, null, 2)}\n`);
-  console.log('\nwrote bench/reports/latest.json');
+  const file = only ? `bench/reports/${only}.json` : 'bench/reports/latest.json';
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
 }
 
 await main();

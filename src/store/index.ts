@@ -1,5 +1,10 @@
 import { create } from 'zustand';
+import { createCkaSlice } from './slices/cka';
+import { createDatasetsSlice } from './slices/datasets';
+import { createExplorerSlice } from './slices/explorer';
+import { createHeadsSlice } from './slices/heads';
 import { createJobsSlice } from './slices/jobs';
+import { createModelSlice } from './slices/model';
 import { createNoticesSlice } from './slices/notices';
 import { createRuntimeSlice } from './slices/runtime';
 import { createViewSlice } from './slices/view';
@@ -12,6 +17,11 @@ export function createAppStore() {
     ...createNoticesSlice(...a),
     ...createJobsSlice(...a),
     ...createViewSlice(...a),
+    ...createModelSlice(...a),
+    ...createExplorerSlice(...a),
+    ...createDatasetsSlice(...a),
+    ...createHeadsSlice(...a),
+    ...createCkaSlice(...a),
   }));
 }
 

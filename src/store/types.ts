@@ -1,6 +1,19 @@
+import type { CkaSlice } from './slices/cka';
+import type { DatasetsSlice } from './slices/datasets';
+import type { ExplorerSlice } from './slices/explorer';
+import type { HeadsSlice } from './slices/heads';
 import type { JobsSlice } from './slices/jobs';
+import type { ModelSlice } from './slices/model';
 import type { NoticesSlice } from './slices/notices';
 import type { RuntimeSlice } from './slices/runtime';
 import type { ViewSlice } from './slices/view';
 
-export type AppState = RuntimeSlice & NoticesSlice & JobsSlice & ViewSlice;
+export type AppState = RuntimeSlice &
+  NoticesSlice &
+  JobsSlice &
+  ViewSlice &
+  ModelSlice &
+  ExplorerSlice &
+  DatasetsSlice &
+  HeadsSlice &
+  CkaSlice;

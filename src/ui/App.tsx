@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { startRuntime } from '../engine/appRuntime';
+import { loadBuiltinModel } from '../engine/modelSession';
 import { useAppStore } from '../store';
 import { Header } from './Header';
 import { Notices } from './Notices';
@@ -9,7 +10,7 @@ import { PanelView } from './panels/PanelView';
 export function App() {
   const largeText = useAppStore((s) => s.largeText);
   useEffect(() => {
-    void startRuntime();
+    void startRuntime().then(() => loadBuiltinModel());
   }, []);
   return (
     <div className={largeText ? 'app large-text' : 'app'}>

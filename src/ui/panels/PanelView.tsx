@@ -1,9 +1,22 @@
 import { useAppStore } from '../../store';
-import { PlannedPanel } from './PlannedPanel';
+import { CkaPanel } from '../cka/CkaPanel';
+import { DatasetsPanel } from '../datasets/DatasetsPanel';
+import { ExplorerPanel } from '../explorer/ExplorerPanel';
+import { HeadsPanel } from '../heads/HeadsPanel';
 import { SystemCheck } from './SystemCheck';
 
 export function PanelView() {
   const panel = useAppStore((s) => s.panel);
-  if (panel === 'system') return <SystemCheck />;
-  return <PlannedPanel panel={panel} />;
+  switch (panel) {
+    case 'explorer':
+      return <ExplorerPanel />;
+    case 'datasets':
+      return <DatasetsPanel />;
+    case 'heads':
+      return <HeadsPanel />;
+    case 'cka':
+      return <CkaPanel />;
+    case 'system':
+      return <SystemCheck />;
+  }
 }

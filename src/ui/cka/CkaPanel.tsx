@@ -1,0 +1,5 @@
+import { PlannedPanel } from '../panels/PlannedPanel';
+
+export function CkaPanel() {
+  return <PlannedPanel panel="cka" />;
+}

@@ -1,0 +1,5 @@
+import { PlannedPanel } from '../panels/PlannedPanel';
+
+export function DatasetsPanel() {
+  return <PlannedPanel panel="datasets" />;
+}

@@ -1,0 +1,5 @@
+import { PlannedPanel } from '../panels/PlannedPanel';
+
+export function HeadsPanel() {
+  return <PlannedPanel panel="heads" />;
+}
