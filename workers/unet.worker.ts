@@ -110,6 +110,7 @@ const api = {
         outputNames: [...session.outputNames],
         bytes: files.model.byteLength,
         loadMs: performance.now() - t0,
+        warnings: [],
       };
       const previous = model;
       model = {

@@ -14,6 +14,8 @@ export interface ModelSummary {
   outputNames: string[];
   bytes: number;
   loadMs: number;
+  /** What the user should know before running it (e.g. how slow a large model is on WASM). */
+  warnings: string[];
 }
 
 /** One batch of pooled features: per block, [b, C, p, p] (or [b, C, H, W] with pool 0). */
