@@ -1,4 +1,6 @@
 import type * as OrtTypes from 'onnxruntime-web';
+import { poolsInGraph, withPooledOutputs } from '../../src/core/onnx/poolOutputs';
+import type { PoolTarget } from '../../src/core/onnx/poolOutputs';
 import type { LoadedBackend } from './backend';
 
 /** A float32 feed; `type` converts it for integer inputs (a timestep given as int64). */
@@ -11,6 +13,14 @@ export interface FeedTensor {
 export interface ForwardOutput {
   data: Float32Array;
   dims: number[];
+  /** Set when the graph pooled this output to p×p (so the caller must not pool it again). */
+  pooled?: number;
+}
+
+/** Pool block outputs to p×p inside the graph where p divides their size. */
+export interface GraphPool {
+  size: number;
+  targets: readonly PoolTarget[];
 }
 
 /**
@@ -35,21 +45,47 @@ export class ModelRuntime {
     return [...outputs].sort().join(',');
   }
 
-  /** The session that computes `outputs` (the whole graph, or a cut of it). */
-  session(outputs: readonly string[], batch = 0): Promise<OrtTypes.InferenceSession> {
+  /** The graph output names a session for `outputs` with `pool` has, per requested output. */
+  private pooledNames(outputs: readonly string[], pool: GraphPool | undefined) {
+    const names: Record<string, string> = {};
+    for (const o of outputs) names[o] = o;
+    if (!pool) return { names, any: false };
+    let any = false;
+    for (const t of pool.targets) {
+      if (t.name in names && poolsInGraph(t.height, t.width, pool.size)) {
+        names[t.name] = `${t.name}::pool${pool.size}`;
+        any = true;
+      }
+    }
+    return { names, any };
+  }
+
+  /**
+   * The session that computes `outputs` (the whole graph, or a cut of it), with the block
+   * outputs pooled in the graph when `pool` is given.
+   */
+  session(
+    outputs: readonly string[],
+    batch = 0,
+    pool?: GraphPool,
+  ): Promise<OrtTypes.InferenceSession> {
     const wantsAll = outputs.length === 0 || this.allOutputs.every((o) => outputs.includes(o));
     // Batch 1 (the explorer's case) gets a session with the batch dimension fixed: static
     // shapes let onnxruntime plan memory and pick kernels once.
     const tuned = !this.backend.info.baseline;
     const fixBatch = tuned && batch === 1 && this.batchDim !== null;
-    const key = `${wantsAll ? '*' : this.key(outputs)}${fixBatch ? '|b1' : ''}`;
+    const pooling = this.pooledNames(outputs, pool).any ? pool : undefined;
+    const key = `${wantsAll ? '*' : this.key(outputs)}${fixBatch ? '|b1' : ''}${pooling ? `|p${pooling.size}` : ''}`;
     const hit = this.sessions.get(key);
     if (hit) {
       this.sessions.delete(key);
       this.sessions.set(key, hit);
       return hit;
     }
-    const model = wantsAll || !this.cut ? this.bytes : this.cut(this.bytes, [...outputs]);
+    const cut = wantsAll || !this.cut ? this.bytes : this.cut(this.bytes, [...outputs]);
+    const model = pooling
+      ? withPooledOutputs(cut, outputs, pooling.targets, pooling.size).bytes
+      : cut;
     const created = this.backend.ort.InferenceSession.create(model, {
       executionProviders: [this.backend.info.backend],
       ...(tuned ? { graphOptimizationLevel: 'all' as const } : {}),
@@ -66,13 +102,18 @@ export class ModelRuntime {
     return created;
   }
 
-  /** Runs the model on float32 feeds; returns the asked outputs as plain arrays. */
+  /**
+   * Runs the model on float32 feeds; returns the asked outputs as plain arrays, keyed by the
+   * asked names. With `pool`, block outputs come back pooled to p×p where the graph can do it.
+   */
   async forward(
     feeds: Record<string, FeedTensor>,
     outputs: readonly string[],
+    pool?: GraphPool,
   ): Promise<Record<string, ForwardOutput>> {
     const batch = Object.values(feeds)[0]?.dims[0] ?? 0;
-    const session = await this.session(outputs, batch);
+    const { names, any } = this.pooledNames(outputs, pool);
+    const session = await this.session(outputs, batch, any ? pool : undefined);
     const { Tensor } = this.backend.ort;
     const ortFeeds: Record<string, OrtTypes.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) {
@@ -93,12 +134,19 @@ export class ModelRuntime {
         ortFeeds[name] = new Tensor('float32', t.data, dims);
       }
     }
-    const result = await session.run(ortFeeds, [...outputs]);
+    const result = await session.run(
+      ortFeeds,
+      outputs.map((o) => names[o]!),
+    );
     const out: Record<string, ForwardOutput> = {};
     for (const name of outputs) {
-      const tensor = result[name];
+      const tensor = result[names[name]!];
       if (!tensor) throw new Error(`the model has no output "${name}"`);
-      out[name] = { data: (await tensor.getData(true)) as Float32Array, dims: [...tensor.dims] };
+      const data = (await tensor.getData(true)) as Float32Array;
+      out[name] =
+        names[name] !== name
+          ? { data, dims: [...tensor.dims], pooled: pool!.size }
+          : { data, dims: [...tensor.dims] };
     }
     return out;
   }

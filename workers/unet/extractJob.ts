@@ -21,19 +21,25 @@ async function computeBatch(
 ): Promise<Record<number, PlainTensor>> {
   const { manifest } = m;
   const inputs = buildInputs(items, shape, m.schedule, req);
+  // Pooling happens in the graph where p divides the map (on the GPU with WebGPU).
+  const targets = blocks.map((b) => {
+    const info = manifest.blocks[b - 1]!;
+    return { name: info.output, height: info.height, width: info.width };
+  });
   const result = await m.runtime.forward(
     {
       [manifest.inputs.x]: { data: inputs.x, dims: inputs.dims },
       [manifest.inputs.t!]: timestepFeed(manifest, inputs.t),
     },
     outputs,
+    req.pool > 0 ? { size: req.pool, targets } : undefined,
   );
   const out: Record<number, PlainTensor> = {};
   blocks.forEach((b, i) => {
     const o = result[outputs[i]!]!;
     const [n, c, h, w] = o.dims as [number, number, number, number];
     out[b] =
-      req.pool > 0
+      req.pool > 0 && o.pooled !== req.pool
         ? {
             data: adaptiveAvgPool2d(o.data, [n, c, h, w], req.pool),
             dims: [n, c, req.pool, req.pool],

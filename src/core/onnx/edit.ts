@@ -53,7 +53,7 @@ const BOOL_OPS = new Set([
  * bool), else the type of the op's data input, followed back through the graph. Float32 when
  * nothing is known. (Enough for float16 models, whose block tensors must not be declared float.)
  */
-function typeGuesser(graph: OnnxGraph): (name: string) => number {
+export function typeGuesser(graph: OnnxGraph): (name: string) => number {
   const known = new Map<string, number>();
   for (const t of graph.initializers) known.set(t.name, t.dataType);
   for (const v of [...graph.inputs, ...graph.valueInfo, ...graph.outputs]) {
@@ -90,7 +90,7 @@ function guessElemType(
 }
 
 /** Writes the content of a ValueInfoProto (name, tensor type, optional shape). */
-function writeValueInfo(
+export function writeValueInfo(
   w: Writer,
   name: string,
   elemType: number,
@@ -163,7 +163,7 @@ function outputFields(model: OnnxModel, names: readonly string[]): Writer {
 }
 
 /** Rewrites the model: all fields copied except the graph, whose content `graph` gives. */
-function rewriteModel(
+export function rewriteModel(
   model: OnnxModel,
   graph: Writer,
   dropFields: readonly number[] = [],
