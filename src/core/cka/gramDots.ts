@@ -1,0 +1,191 @@
+/**
+ * The work behind a CKA matrix of many representations of the same n examples: the Frobenius
+ * inner products S_ij = ⟨K_i, K_j⟩ of their centred Gram matrices K_i = Xc_i·Xc_iᵀ (equal to
+ * ‖Xc_iᵀXc_j‖²_F), from which CKA_ij = S_ij / sqrt(S_ii·S_jj).
+ *
+ * The Grams are built panel by panel (P rows at a time, only the lower triangle: K is
+ * symmetric), so memory stays at m·P·n values however large n is, and each Gram costs n²·d/2
+ * multiply-adds once, shared by all its pairs. All sums are float64.
+ */
+import { centerColumns, checkMatrix, type Matrix } from '../linalg/matrix';
+
+export interface Representation {
+  /** n×d row-major. */
+  data: Matrix;
+  d: number;
+}
+
+/** Column-centred float64 copies of every representation (checks shapes). */
+export function centerAll(reps: readonly Representation[], n: number): Float64Array[] {
+  reps.forEach((r, i) => checkMatrix(r.data, n, r.d, `representation ${i}`));
+  if (n < 2) throw new RangeError(`CKA needs at least 2 examples, got ${n}`);
+  return reps.map((r) => centerColumns(r.data, n, r.d));
+}
+
+/**
+ * Rows [r0, r1) of the Gram X·Xᵀ, columns [0, r1) (the lower triangle and the diagonal block),
+ * written to `out` as (r1 − r0)×r1 row-major. Two rows by two columns per step (4 products per
+ * 4 loads); each dot product is float64.
+ */
+export function gramPanel(
+  X: Float64Array,
+  d: number,
+  r0: number,
+  r1: number,
+  out: Float64Array,
+): void {
+  const w = r1;
+  for (let r = r0; r < r1; r += 2) {
+    const two = r + 1 < r1;
+    const a = r * d;
+    const b = a + d;
+    const oa = (r - r0) * w;
+    const ob = oa + w;
+    const cEnd = two ? r + 2 : r + 1;
+    let c = 0;
+    for (; c + 1 < cEnd; c += 2) {
+      const p = c * d;
+      const q = p + d;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      if (two) {
+        for (let k = 0; k < d; k++) {
+          const xa = X[a + k]!;
+          const xb = X[b + k]!;
+          const yp = X[p + k]!;
+          const yq = X[q + k]!;
+          s00 += xa * yp;
+          s01 += xa * yq;
+          s10 += xb * yp;
+          s11 += xb * yq;
+        }
+        out[ob + c] = s10;
+        out[ob + c + 1] = s11;
+      } else {
+        for (let k = 0; k < d; k++) {
+          const xa = X[a + k]!;
+          s00 += xa * X[p + k]!;
+          s01 += xa * X[q + k]!;
+        }
+      }
+      out[oa + c] = s00;
+      out[oa + c + 1] = s01;
+    }
+    for (; c < cEnd; c++) {
+      const p = c * d;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < d; k++) {
+        const y = X[p + k]!;
+        s0 += X[a + k]! * y;
+        if (two) s1 += X[b + k]! * y;
+      }
+      out[oa + c] = s0;
+      if (two) out[ob + c] = s1;
+    }
+  }
+}
+
+/**
+ * Adds Σ_{r ∈ [r0, r1), c ≤ r} w_rc·A_rc·B_rc to a sum, w = 2 below the diagonal and 1 on it:
+ * the panel's share of ⟨K_a, K_b⟩ over the full symmetric matrices.
+ */
+export function panelDot(A: Float64Array, B: Float64Array, r0: number, r1: number): number {
+  const w = r1;
+  let off = 0;
+  let diag = 0;
+  for (let r = r0; r < r1; r++) {
+    const o = (r - r0) * w;
+    let s = 0;
+    for (let c = 0; c < r; c++) s += A[o + c]! * B[o + c]!;
+    off += s;
+    diag += A[o + r]! * B[o + r]!;
+  }
+  return 2 * off + diag;
+}
+
+export interface GramDotOptions {
+  /** Rows per panel (default: as many as fit 64 Mi float64 values over all representations). */
+  panel?: number;
+  /** Called after each panel with the share of the work done (0..1]. */
+  onPanel?: (done: number) => void;
+}
+
+/** A panel height such that m panels of P×n float64 fit `budget` values. */
+export function panelRows(m: number, n: number, budget = 8 * 2 ** 20): number {
+  return Math.max(2, Math.min(n, Math.floor(budget / Math.max(1, m * n))));
+}
+
+/**
+ * S (m×m, symmetric) with S_ij = ⟨K_i, K_j⟩ for column-centred representations `Xc` (n×d_i).
+ * Synchronous; the worker uses `gramDotSteps` to yield between panels.
+ */
+export function gramDots(
+  Xc: readonly Float64Array[],
+  dims: readonly number[],
+  n: number,
+  options: GramDotOptions = {},
+): Float64Array {
+  const steps = gramDotSteps(Xc, dims, n, options.panel);
+  let r = steps.next();
+  while (!r.done) {
+    options.onPanel?.(r.value);
+    r = steps.next();
+  }
+  return r.value;
+}
+
+/** The same as `gramDots`, one panel per step; yields the share done, returns S. */
+export function* gramDotSteps(
+  Xc: readonly Float64Array[],
+  dims: readonly number[],
+  n: number,
+  panel?: number,
+): Generator<number, Float64Array> {
+  const m = Xc.length;
+  const S = new Float64Array(m * m);
+  const P = panel ?? panelRows(m, n);
+  const bufs = Xc.map(() => new Float64Array(P * n));
+  const total = (n * (n + 1)) / 2;
+  for (let r0 = 0; r0 < n; r0 += P) {
+    const r1 = Math.min(n, r0 + P);
+    for (let i = 0; i < m; i++) gramPanel(Xc[i]!, dims[i]!, r0, r1, bufs[i]!);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j <= i; j++) S[i * m + j]! += panelDot(bufs[i]!, bufs[j]!, r0, r1);
+    }
+    yield (r1 * (r1 + 1)) / 2 / total;
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) S[j * m + i] = S[i * m + j]!;
+  return S;
+}
+
+/** CKA_ij = S_ij / sqrt(S_ii·S_jj) (NaN where a representation is constant). */
+export function ckaFromDots(S: Float64Array, m: number): Float64Array {
+  const out = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      out[i * m + j] = S[i * m + j]! / Math.sqrt(S[i * m + i]! * S[j * m + j]!);
+    }
+  }
+  return out;
+}
+
+/** The linear-CKA matrix of all representations (m×m), through `gramDots`. */
+export function linearCkaMatrix(
+  reps: readonly Representation[],
+  n: number,
+  options: GramDotOptions = {},
+): Float64Array {
+  const Xc = centerAll(reps, n);
+  return ckaFromDots(
+    gramDots(
+      Xc,
+      reps.map((r) => r.d),
+      n,
+      options,
+    ),
+    reps.length,
+  );
+}
