@@ -3,6 +3,8 @@
  * Every failure prints one line to stderr and exits with status 1.
  */
 import { availableParallelism } from 'node:os';
+import { cka, parseCkaArgs } from './cka';
+import { ckaMatrixCommand, outputPaths, parseCkaMatrixArgs } from './ckaMatrix';
 import { extract, parseExtractArgs } from './extract';
 import { CliError, firstLine, inspect } from './inspect';
 
@@ -37,6 +39,22 @@ commands:
                        centre crop) or pad (longer side to size, pad with black); smaller
                        images are padded centred with black (e.g. 28×28 → 32×32)
         --threads N    onnxruntime threads
+
+  cka --a <a.npy> --b <b.npy> [--method linear|minibatch] [--batch 256]
+      Linear CKA of two representations of the same examples; prints {"cka": …} as JSON.
+      Rows (the first axis) are examples; further axes are flattened into features.
+        --method M     linear: the full-data estimator (feature form when d < n, else Gram
+                       form; float64); minibatch: the unbiased HSIC estimator averaged over
+                       consecutive batches of rows (no shuffling)
+        --batch B      rows per minibatch (default 256; a last batch under 4 rows is dropped)
+
+  cka-matrix --model <folder | model.onnx> --images <folder | zip> --t N --out <file>
+          [--pool P] [--seed S] [--split train|test] [--method linear|minibatch] [--batch B]
+          [--threads N]
+      The block × block CKA matrix of a diffusion U-Net: features of every block as extract
+      computes them (one forward pass per batch), then CKA of every pair. Writes <file> as
+      JSON (labels, matrix, each encoder block against its mirrored decoder block) and the
+      matrix as CSV beside it (<file> with .csv). Progress on stderr.
 
   help      Print this text.
 `;
@@ -97,6 +115,24 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'extract': {
         const summary = await extract(parseExtractArgs(rest), io);
         io.out(formatJson(summary) + '\n');
+        return 0;
+      }
+      case 'cka':
+        io.out(JSON.stringify(cka(parseCkaArgs(rest))) + '\n');
+        return 0;
+      case 'cka-matrix': {
+        const opts = parseCkaMatrixArgs(rest);
+        const r = await ckaMatrixCommand(opts, io);
+        const paths = outputPaths(opts.out);
+        io.out(
+          formatJson({
+            json: paths.json,
+            csv: paths.csv,
+            n: r.n,
+            blocks: r.labels.length,
+            seconds: r.seconds,
+          }) + '\n',
+        );
         return 0;
       }
       case 'help':

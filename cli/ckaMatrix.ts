@@ -1,0 +1,199 @@
+/**
+ * `diffprobe cka-matrix --model <...> --images <folder | zip> --t 90 --pool 2 --out <file>`:
+ * the block × block linear-CKA matrix of a diffusion U-Net on a set of images. Features come
+ * from `extract` (the same seeded noise, one forward pass per batch for every block, pooled p×p)
+ * into a temporary folder; the matrix is computed in float64 (src/core/cka/gramDots.ts).
+ * Writes <file> as JSON (labels, values, settings, the encoder/mirror comparison) and the same
+ * matrix as CSV next to it (<file> with .csv).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ckaMatrix } from '../src/core/cka';
+import { linearCkaMatrix } from '../src/core/cka/gramDots';
+import { matrixToCsv } from '../src/core/cka/matrix';
+import { mirrorReport, type MirrorRow } from '../src/core/cka/mirror';
+import { readRows, type CkaCliMethod } from './cka';
+import { extract, parseExtractArgs, resolveModel, type ExtractIo } from './extract';
+import { CliError } from './inspect';
+
+export interface CkaMatrixOptions {
+  model: string;
+  images: string;
+  t: number;
+  pool: number;
+  out: string;
+  seed: number;
+  split?: 'train' | 'test';
+  method: CkaCliMethod;
+  batch: number;
+  threads: number;
+}
+
+export interface CkaMatrixJson {
+  model: string;
+  sha256: string;
+  images: string;
+  n: number;
+  t: number;
+  pool: number;
+  seed: number;
+  method: CkaCliMethod;
+  batch?: number;
+  blocks: { index: number; stage: string; mirror: number | null; d: number }[];
+  labels: string[];
+  /** rows of the symmetric matrix, in block order. */
+  cka: number[][];
+  mirror: MirrorRow[];
+  seconds: { features: number; cka: number };
+}
+
+export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
+  const pass: string[] = [];
+  let out: string | undefined;
+  let method: CkaCliMethod = 'linear';
+  let batch = 256;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--out') {
+      out = args[++i];
+      if (out === undefined || out.startsWith('--')) throw new CliError('--out needs a file');
+    } else if (a === '--method') {
+      const v = args[++i];
+      if (v !== 'linear' && v !== 'minibatch') {
+        throw new CliError(`--method must be linear or minibatch, got ${v ?? 'nothing'}`);
+      }
+      method = v;
+    } else if (a === '--batch') {
+      batch = Number(args[++i]);
+      if (!Number.isInteger(batch) || batch < 4) {
+        throw new CliError(`--batch needs an integer ≥ 4, got ${args[i] ?? 'nothing'}`);
+      }
+    } else if (a === '--blocks' || a === '--noise' || a === '--fit' || a === '--size') {
+      throw new CliError(`cka-matrix: unknown option ${a}`);
+    } else pass.push(a);
+  }
+  if (out === undefined) throw new CliError('cka-matrix: give --out <file>');
+  const e = parseExtractArgs([...pass, '--blocks', 'all', '--out', out]);
+  return {
+    model: e.model,
+    images: e.images,
+    t: e.t,
+    pool: e.pool,
+    out,
+    seed: e.seed,
+    method,
+    batch,
+    threads: e.threads,
+    ...(e.split ? { split: e.split } : {}),
+  };
+}
+
+type BlockRow = CkaMatrixJson['blocks'][number];
+
+/**
+ * Stage and mirror of each block from the manifest (a model without one: stages unknown). A
+ * manifest that gives the mirror only on decoder blocks lends it to their encoder partners.
+ */
+export function blockInfo(model: string, indices: readonly number[]): Omit<BlockRow, 'd'>[] {
+  const blocks = resolveModel(model).manifest?.blocks ?? [];
+  const partner = new Map<number, number>();
+  for (const b of blocks) {
+    if (b.mirror !== undefined) {
+      partner.set(b.index, b.mirror);
+      if (!partner.has(b.mirror)) partner.set(b.mirror, b.index);
+    }
+  }
+  return indices.map((index) => ({
+    index,
+    stage: blocks.find((b) => b.index === index)?.stage ?? 'block',
+    mirror: partner.get(index) ?? null,
+  }));
+}
+
+/** Output paths: <file> (JSON) and the CSV beside it. */
+export function outputPaths(out: string): { json: string; csv: string } {
+  const base = out.replace(/\.json$/i, '');
+  return { json: base === out ? `${out}.json` : out, csv: `${base}.csv` };
+}
+
+export async function ckaMatrixCommand(
+  opts: CkaMatrixOptions,
+  io: ExtractIo,
+): Promise<CkaMatrixJson> {
+  const dir = mkdtempSync(join(tmpdir(), 'diffprobe-cka-'));
+  try {
+    const t0 = performance.now();
+    const summary = await extract(
+      {
+        model: opts.model,
+        images: opts.images,
+        out: dir,
+        t: opts.t,
+        blocks: 'all',
+        pool: opts.pool,
+        seed: opts.seed,
+        noise: 'seeded',
+        batch: 32,
+        fit: 'crop',
+        threads: opts.threads,
+        ...(opts.split ? { split: opts.split } : {}),
+      },
+      io,
+    );
+    const t1 = performance.now();
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
+      sha256: string;
+      blocks: { index: number; file: string }[];
+    };
+    const info = blockInfo(
+      opts.model,
+      index.blocks.map((b) => b.index),
+    );
+    const reps = index.blocks.map((b) => readRows(join(dir, b.file)));
+    const n = reps[0]!.n;
+    const features = reps.map((r) => ({ data: r.data, d: r.d }));
+    let M: Float64Array;
+    if (opts.method === 'minibatch') {
+      M = ckaMatrix(features, n, { kind: 'minibatch', batchSize: opts.batch });
+    } else M = linearCkaMatrix(features, n);
+    const t2 = performance.now();
+    const m = features.length;
+    const labels = info.map((b) => `block ${b.index} (${b.stage})`);
+    const rows = Array.from({ length: m }, (_, i) => Array.from(M.subarray(i * m, (i + 1) * m)));
+    const result: CkaMatrixJson = {
+      model: opts.model,
+      sha256: index.sha256,
+      images: opts.images,
+      n,
+      t: opts.t,
+      pool: opts.pool,
+      seed: opts.seed,
+      method: opts.method,
+      ...(opts.method === 'minibatch' ? { batch: opts.batch } : {}),
+      blocks: info.map((b, i) => ({ ...b, d: features[i]!.d })),
+      labels,
+      cka: rows,
+      mirror: mirrorReport(M, info),
+      seconds: {
+        features: Math.round(t1 - t0) / 1000,
+        cka: Math.round(t2 - t1) / 1000,
+      },
+    };
+    const paths = outputPaths(opts.out);
+    writeFileSync(paths.json, JSON.stringify(result, null, 1) + '\n');
+    writeFileSync(
+      paths.csv,
+      matrixToCsv({
+        title: `block × block CKA at t = ${opts.t}, pool ${opts.pool}`,
+        rowLabels: labels,
+        colLabels: labels,
+        values: M,
+      }),
+    );
+    if (summary.images < 4) io.err(`diffprobe: warning: only ${summary.images} images\n`);
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
