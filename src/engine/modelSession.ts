@@ -57,6 +57,25 @@ export async function loadModel(
   }
 }
 
+/**
+ * Loads the files the user picked or dropped: one .onnx, with its manifest or, for a U-Net
+ * without one, with the noise schedule the user confirmed.
+ */
+export async function loadModelFiles(
+  files: readonly File[],
+  schedule?: NoiseSchedule,
+): Promise<boolean> {
+  const onnx = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
+  const picked = await Promise.all(
+    files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })),
+  );
+  return loadModel(
+    { kind: 'user', name: onnx?.name ?? files[0]?.name ?? 'model' },
+    { kind: 'files', files: picked },
+    schedule,
+  );
+}
+
 export function loadBuiltinModel(id: string = DEFAULT_MODEL_ID): Promise<boolean> {
   return loadModel({ kind: 'builtin', id }, builtinSource(id));
 }

@@ -1,5 +1,9 @@
-import { PlannedPanel } from '../panels/PlannedPanel';
+import { ModelPanel } from '../model/ModelPanel';
 
 export function ExplorerPanel() {
-  return <PlannedPanel panel="explorer" />;
+  return (
+    <div className="explorer">
+      <ModelPanel />
+    </div>
+  );
 }

@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import type { DragEvent } from 'react';
+import { classifyPickedFiles } from '../../core/explorer/scheduleInput';
+import type { NoiseSchedule } from '../../core/schedule';
+import { loadModelFiles } from '../../engine/modelSession';
+import { useAppStore } from '../../store';
+import { ScheduleForm } from './ScheduleForm';
+
+/** "Open your own": a file picker and a drop zone for an .onnx, with or without its manifest. */
+export function OpenModel({ disabled }: { disabled: boolean }) {
+  const [pending, setPending] = useState<File[] | null>(null);
+  const [over, setOver] = useState(false);
+
+  const take = (files: File[]) => {
+    const picked = classifyPickedFiles(files.map((f) => f.name));
+    if (!picked.ok) {
+      useAppStore.getState().notify('error', picked.error);
+      return;
+    }
+    // Without a manifest the schedule is the user's to confirm before anything loads.
+    if (picked.manifest === null) setPending(files);
+    else void loadModelFiles(files);
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    take([...e.dataTransfer.files]);
+  };
+  const confirm = (schedule: NoiseSchedule) => {
+    const files = pending;
+    setPending(null);
+    if (files) void loadModelFiles(files, schedule);
+  };
+
+  return (
+    <>
+      <div
+        className={over ? 'model-drop over' : 'model-drop'}
+        role="region"
+        aria-label="Drop an .onnx model here"
+        data-testid="model-drop"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        <label className="file-button">
+          Open your own model…
+          <input
+            type="file"
+            accept=".onnx,.json"
+            multiple
+            disabled={disabled}
+            aria-label="Open your own model (.onnx, with its manifest.json if you have it)"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              if (files.length) take(files);
+            }}
+          />
+        </label>
+        <span className="muted"> or drop an .onnx (and its manifest.json) here</span>
+      </div>
+      {pending && (
+        <ScheduleForm
+          fileName={pending.find((f) => f.name.toLowerCase().endsWith('.onnx'))?.name ?? ''}
+          onConfirm={confirm}
+          onCancel={() => setPending(null)}
+        />
+      )}
+    </>
+  );
+}
