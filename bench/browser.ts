@@ -81,3 +81,50 @@ export async function coldStartInPage(
     }
   }, args);
 }
+
+/** Times engine.extract (noise, forward, pooling in the graph) without the feature cache. */
+export async function timeExtractInPage(
+  page: Page,
+  args: {
+    preference: BackendPreference;
+    model: string;
+    blocks: number[];
+    pool: number;
+    batch: number;
+    seconds: number;
+  },
+): Promise<PageTiming> {
+  return page.evaluate(async ({ preference, model, blocks, pool, batch, seconds }) => {
+    const api = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe;
+    const engine = api.createEngine(preference);
+    try {
+      const info = await engine.backend();
+      await engine.load({ kind: 'folder', base: model });
+      const items = Array.from({ length: batch }, (_, i) => ({
+        id: `bench-${i}`,
+        x0: Float32Array.from({ length: 1024 }, (_, k) => Math.sin(k + i) * 0.9),
+      }));
+      const req = { t: 90, blocks, pool, seed: 0, noise: 'seeded' as const };
+      // No named closures here: the bench's TypeScript loader would wrap them in a helper that
+      // does not exist in the page.
+      for (let i = 0; i < 2; i++)
+        await engine.extract(items, req, () => undefined, { useCache: false });
+      let n = 0;
+      const start = performance.now();
+      while (performance.now() - start < seconds * 1000 || n < 2) {
+        await engine.extract(items, req, () => undefined, { useCache: false });
+        n += 1;
+      }
+      const ms = (performance.now() - start) / n;
+      return {
+        runtime: `${info.reason} · ${info.threads} threads`,
+        batch,
+        outputs: blocks.length,
+        msPerBatch: ms,
+        imagesPerSecond: (batch * 1000) / ms,
+      };
+    } finally {
+      engine.dispose();
+    }
+  }, args);
+}

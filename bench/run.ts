@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-path.mjs';
 import type { ModelManifest } from '../src/core/manifest/types';
-import { coldStartInPage, timeInPage } from './browser';
+import { coldStartInPage, timeExtractInPage, timeInPage } from './browser';
 import type { SectionResult } from './sections';
 import { SECTIONS } from './sections';
 
@@ -169,6 +169,30 @@ async function main(): Promise<void> {
       await inPage(`all ${outputs.length} outputs`, 'wasm-baseline', outputs, batch);
     }
     await inPage(`early block ${EARLY.index} only`, 'wasm', [EARLY.output], 32);
+    // The feature path proper: seeded noise, one pass, pooling p=2 in the graph.
+    const extractRow = async (label: string, blocks: number[]) => {
+      const r = await timeExtractInPage(page, {
+        preference: 'wasm',
+        model: MODEL_URL,
+        blocks,
+        pool: 2,
+        batch: 32,
+        seconds: SECONDS,
+      });
+      rows.push({
+        case: label,
+        runtime: r.runtime,
+        batch: 32,
+        imagesPerSecond: r.imagesPerSecond,
+        msPerBatch: r.msPerBatch,
+      });
+      console.log(`${label.padEnd(28)} b=32 ${r.imagesPerSecond.toFixed(1)} img/s`);
+    };
+    await extractRow(
+      `extract all ${ALL.length} blocks, pool 2`,
+      manifest.blocks.map((b) => b.index),
+    );
+    await extractRow(`extract block ${EARLY.index}, pool 2`, [EARLY.index]);
     if (!quick) {
       for (const batch of [1, 8])
         await inPage(`all ${outputs.length} outputs`, 'webgpu', outputs, batch, 1);
@@ -213,6 +237,12 @@ function report(): void {
     goals.earlyBlockTimeShare = timeShare;
     goals.earlyBlockFlopShare = flopShare;
     goals.earlyBlockRatio = timeShare / flopShare;
+  }
+  const exAll = rows.find((r) => r.case.startsWith('extract all'));
+  const exEarly = rows.find((r) => r.case.startsWith(`extract block ${EARLY.index}`));
+  if (exAll && exEarly && manifest.flops && EARLY.flopsUpTo) {
+    goals.earlyBlockRatioExtract =
+      exAll.imagesPerSecond / exEarly.imagesPerSecond / (EARLY.flopsUpTo / manifest.flops);
   }
   console.log('\n| case | runtime | batch | img/s | ms/batch |\n| --- | --- | --- | --- | --- |');
   for (const r of rows) {
