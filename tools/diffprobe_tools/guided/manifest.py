@@ -1,0 +1,91 @@
+"""The manifest of a converted guided-diffusion model (``src/core/manifest/manifest.schema.json``).
+
+Block shapes and FLOPs are measured on the meta device (shapes only, no arithmetic), so even the
+550M-parameter model is described in a second.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import List, Optional
+
+import torch
+
+from ..export import block_modules, check_manifest, mirror_of, sha256_file
+from ..flops import count_flops
+from ..unet import UNetModel, count_parameters
+from .config import PRESET_TITLES, PRESETS, GuidedConfig, describe
+from .model import build
+
+
+def flops_per_block(cfg: GuidedConfig) -> tuple[float, List[float]]:
+    """(total forward FLOPs at batch 1, FLOPs up to the end of each block), on the meta device."""
+    model = build(cfg, meta=True)
+    x = torch.zeros(1, cfg.in_channels, cfg.image_size, cfg.image_size, device="meta")
+    t = torch.full((1,), 90.0, device="meta")
+    return count_flops(model, lambda: model.forward_blocks(x, t), block_modules(model))
+
+
+def blocks_of(model: UNetModel, upto: List[float]) -> list:
+    n = len(model.blocks)
+    out = []
+    for b, f in zip(model.blocks, upto):
+        d = {"index": b.index, "stage": b.stage, "channels": b.channels, "height": b.height,
+             "width": b.width, "output": b.output, "module": b.name}
+        m = mirror_of(b.index, b.stage, n)
+        if m is not None:
+            d["mirror"] = m
+        d["flopsUpTo"] = int(f)
+        out.append(d)
+    return out
+
+
+def build_manifest(cfg: GuidedConfig, model: UNetModel, out_dir: str, onnx_name: str,
+                   external: List[str], fp16: bool, model_id: str, source: str,
+                   preset: Optional[str], sd_sha256: Optional[str]) -> dict:
+    total, upto = flops_per_block(cfg)
+    path = os.path.join(out_dir, onnx_name)
+    exact = preset in PRESETS and PRESETS[preset].to_dict() == cfg.to_dict()
+    title = PRESET_TITLES[preset] if exact and preset else f"guided-diffusion ADM {cfg.image_size}×{cfg.image_size}"
+    params = count_parameters(model)
+    man = {
+        "schemaVersion": 1,
+        "id": model_id,
+        "title": f"{title} (OpenAI guided-diffusion ADM, {params / 1e6:.{0 if params >= 1e7 else 2}f}M parameters)",
+        "description": (
+            f"OpenAI guided-diffusion's unconditional ADM U-Net, converted by diffprobe. "
+            f"{len(model.blocks)} blocks numbered as in 'Diffusion Models Beat GANs on Image "
+            f"Classification': encoder blocks 1–{sum(b.stage == 'encoder' for b in model.blocks)}, "
+            f"the middle block, then decoder blocks; eps is the predicted noise (the first "
+            f"{cfg.in_channels} output channels{' of a learned-sigma model' if cfg.learn_sigma else ''})."
+        ),
+        "kind": "diffusion",
+        "license": "MIT (OpenAI guided-diffusion weights)",
+        "provenance": (
+            f"Converted from {source} by diffprobe (python3 -m diffprobe_tools.guided "
+            f"convert-guided-diffusion, torch {torch.__version__}, ONNX opset 17"
+            f"{', weights stored as float16, computed in float32' if fp16 else ''})."
+            + (f" Checkpoint sha256 {sd_sha256}." if sd_sha256 else "")
+        ),
+        "file": onnx_name,
+        "sha256": sha256_file(path),
+        "bytes": os.path.getsize(path),
+        "dtype": "float16" if fp16 else "float32",
+        "image": {"size": cfg.image_size, "channels": cfg.in_channels, "range": [-1, 1],
+                  "normalization": "x/127.5 - 1"},
+        "inputs": {"x": "x", "t": "t", "tDtype": "float32"},
+        "outputs": {"eps": "eps"},
+        "schedule": cfg.schedule(),
+        "blocks": blocks_of(model, upto),
+        "parameters": params,
+        "flops": int(total),
+        "architecture": {"family": "guided-diffusion UNetModel", "preset": preset,
+                         "flags": " ".join(describe(cfg)), **cfg.to_dict()},
+        "training": {"note": "trained by OpenAI (guided-diffusion); weights converted unchanged"},
+    }
+    if external:
+        man["externalData"] = [
+            {"file": f, "sha256": sha256_file(os.path.join(out_dir, f)),
+             "bytes": os.path.getsize(os.path.join(out_dir, f))} for f in external]
+    check_manifest(man)
+    return man
