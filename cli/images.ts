@@ -25,23 +25,20 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'fflate';
+import {
+  acceptPngOnly,
+  classify as classifyLayout,
+  comparePaths,
+  ignoredPath,
+  SKIP_NOT_IMAGE,
+  SKIP_NOT_PNG,
+} from '../src/core/datasets/layout';
 import { decodePng, type DecodedImage } from '../src/core/image/png';
+import type { LayoutItem, SkippedFile, Split } from '../src/core/datasets/layout';
 import { CliError } from './inspect';
 
-export type Split = 'train' | 'test';
-
-export interface ImageItem {
-  /** Path relative to the source root, '/'-separated: the item id. */
-  path: string;
-  /** Index into `classes`, or null for a file with no class folder. */
-  label: number | null;
-  split: Split | null;
-}
-
-export interface SkippedFile {
-  path: string;
-  reason: string;
-}
+export type { Split, SkippedFile } from '../src/core/datasets/layout';
+export type ImageItem = LayoutItem;
 
 export interface ImageSource {
   /** The folder or zip as given. */
@@ -62,56 +59,10 @@ export interface ImageSource {
   close(): void;
 }
 
-const OTHER_IMAGES = new Set([
-  'jpg',
-  'jpeg',
-  'jfif',
-  'webp',
-  'gif',
-  'bmp',
-  'tif',
-  'tiff',
-  'avif',
-  'heic',
-  'heif',
-  'ico',
-  'svg',
-]);
-
-export const SKIP_NOT_IMAGE = 'not an image';
-export const SKIP_NOT_PNG = 'only PNG is decoded headless (convert it to PNG)';
-
-/** Natural path order: digit runs compare as numbers, the rest by UTF-16 code units. */
-export function comparePaths(a: string, b: string): number {
-  const ta = a.match(/\d+|\D+/g) ?? [];
-  const tb = b.match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
-    const x = ta[i]!;
-    const y = tb[i]!;
-    if (x === y) continue;
-    const dx = /^\d/.test(x);
-    const dy = /^\d/.test(y);
-    if (dx && dy) {
-      const nx = x.replace(/^0+(?=\d)/, '');
-      const ny = y.replace(/^0+(?=\d)/, '');
-      if (nx.length !== ny.length) return nx.length - ny.length;
-      if (nx !== ny) return nx < ny ? -1 : 1;
-      continue; // same number, different leading zeros: decided by the tie-break below
-    }
-    return x < y ? -1 : 1;
-  }
-  if (ta.length !== tb.length) return ta.length - tb.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { comparePaths, SKIP_NOT_IMAGE, SKIP_NOT_PNG };
 
 function ignored(path: string): boolean {
-  return path.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
-}
-
-function extension(path: string): string {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  return ignoredPath(path);
 }
 
 /**
@@ -122,41 +73,11 @@ export function classify(
   paths: readonly string[],
   unreadable: ReadonlyMap<string, string> = new Map(),
 ): Pick<ImageSource, 'layout' | 'items' | 'classes' | 'skipped'> {
-  const files = paths.filter((p) => !ignored(p)).sort(comparePaths);
-  const topDirs = new Set(files.filter((p) => p.includes('/')).map((p) => p.split('/')[0]!));
-  const isSplit =
-    topDirs.size > 0 && [...topDirs].every((d) => ['train', 'test'].includes(d.toLowerCase()));
-  const skipped: SkippedFile[] = [];
-  const found: { path: string; cls: string | null; split: Split | null }[] = [];
-  for (const path of files) {
-    const ext = extension(path);
-    const why = unreadable.get(path);
-    if (why !== undefined) {
-      skipped.push({ path, reason: why });
-      continue;
-    }
-    if (ext !== 'png') {
-      skipped.push({ path, reason: OTHER_IMAGES.has(ext) ? SKIP_NOT_PNG : SKIP_NOT_IMAGE });
-      continue;
-    }
-    let parts = path.split('/');
-    let split: Split | null = null;
-    if (isSplit && parts.length > 1) {
-      split = parts[0]!.toLowerCase() as Split;
-      parts = parts.slice(1);
-    }
-    found.push({ path, cls: parts.length > 1 ? parts[0]! : null, split });
-  }
-  const classes = [...new Set(found.flatMap((f) => (f.cls === null ? [] : [f.cls])))].sort(
-    comparePaths,
-  );
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const items = found.map((f) => ({
-    path: f.path,
-    label: f.cls === null ? null : index.get(f.cls)!,
-    split: f.split,
-  }));
-  return { layout: isSplit ? 'split' : 'classes', items, classes, skipped };
+  const { layout, items, classes, skipped } = classifyLayout(paths, {
+    unreadable,
+    accept: acceptPngOnly,
+  });
+  return { layout, items, classes, skipped };
 }
 
 // ---------- folders ----------
