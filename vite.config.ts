@@ -2,12 +2,14 @@ import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
 import { ortAssets } from './build/ort-assets.ts';
 import { precacheList } from './build/precache.ts';
+import { tfjsAssets } from './build/tfjs-assets.ts';
 import { CONTENT_SECURITY_POLICY, devHeaders, previewHeaders } from './build/security-headers.ts';
 
 export default defineConfig({
   plugins: [
     react(),
     ortAssets(),
+    tfjsAssets(),
     precacheList(),
     {
       name: 'diffprobe-csp-meta',
