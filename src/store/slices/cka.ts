@@ -1,11 +1,111 @@
 import type { StateCreator } from 'zustand';
+import type { LabelledMatrix } from '../../core/cka/matrix';
 import type { AppState } from '../types';
+
+/** Which matrix: blocks × blocks at one t, t × t at one block, or blocks × a classifier's layers. */
+export type CkaKind = 'blocks' | 'timesteps' | 'classifier';
+
+export interface CkaSettings {
+  kind: CkaKind;
+  t: number;
+  pool: number;
+  /** Images (from the current dataset, classes interleaved). */
+  n: number;
+  /** The block of the timestep × timestep matrix. */
+  block: number;
+  timesteps: number[];
+  method: 'linear' | 'minibatch';
+  batchSize: number;
+  device: 'auto' | 'cpu' | 'webgpu';
+}
+
+export interface CkaResultView {
+  matrix: LabelledMatrix;
+  ranOn: 'cpu' | 'webgpu';
+  note: string;
+  /** Time of the CKA products (not the features). */
+  ms: number;
+  n: number;
+}
+
+export interface CkaMapView {
+  /** Which representation (a row label of the matrix). */
+  label: string;
+  /** n×2 row-major. */
+  points: Float64Array;
+  labels: number[];
+  classes: string[];
+  explained: [number, number];
+}
+
+export interface CkaState {
+  settings: CkaSettings;
+  status: 'idle' | 'running' | 'done' | 'error';
+  progress: { fraction: number | null; text: string } | null;
+  result: CkaResultView | null;
+  /** The row selected for the 2-D map. */
+  selectedRow: number | null;
+  map: CkaMapView | null;
+  error: string | null;
+}
 
 /** The cka panel's state (owned by that panel; other panels only read it). */
 export interface CkaSlice {
-  cka: { ready: boolean };
+  cka: CkaState;
+  setCkaSettings: (patch: Partial<CkaSettings>) => void;
+  setCkaRunning: (text: string) => void;
+  setCkaProgress: (fraction: number | null, text: string) => void;
+  setCkaResult: (result: CkaResultView) => void;
+  setCkaError: (message: string | null) => void;
+  selectCkaRow: (row: number | null) => void;
+  setCkaMap: (map: CkaMapView | null) => void;
 }
 
-export const createCkaSlice: StateCreator<AppState, [], [], CkaSlice> = () => ({
-  cka: { ready: false },
+export const DEFAULT_CKA_SETTINGS: CkaSettings = {
+  kind: 'blocks',
+  t: 90,
+  pool: 2,
+  n: 500,
+  block: 12,
+  timesteps: [10, 50, 90, 150, 300, 500],
+  method: 'linear',
+  batchSize: 256,
+  device: 'auto',
+};
+
+export const createCkaSlice: StateCreator<AppState, [], [], CkaSlice> = (set) => ({
+  cka: {
+    settings: DEFAULT_CKA_SETTINGS,
+    status: 'idle',
+    progress: null,
+    result: null,
+    selectedRow: null,
+    map: null,
+    error: null,
+  },
+  setCkaSettings: (patch) =>
+    set((s) => ({ cka: { ...s.cka, settings: { ...s.cka.settings, ...patch } } })),
+  setCkaRunning: (text) =>
+    set((s) => ({
+      cka: { ...s.cka, status: 'running', progress: { fraction: 0, text }, error: null },
+    })),
+  setCkaProgress: (fraction, text) =>
+    set((s) => ({ cka: { ...s.cka, progress: { fraction, text } } })),
+  // A new matrix replaces the old one only once it is complete.
+  setCkaResult: (result) =>
+    set((s) => ({
+      cka: { ...s.cka, status: 'done', progress: null, result, selectedRow: null, map: null },
+    })),
+  // An error (or a cancel, with null) keeps the last matrix.
+  setCkaError: (error) =>
+    set((s) => ({
+      cka: {
+        ...s.cka,
+        status: error ? 'error' : s.cka.result ? 'done' : 'idle',
+        progress: null,
+        error,
+      },
+    })),
+  selectCkaRow: (selectedRow) => set((s) => ({ cka: { ...s.cka, selectedRow } })),
+  setCkaMap: (map) => set((s) => ({ cka: { ...s.cka, map } })),
 });

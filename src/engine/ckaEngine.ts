@@ -1,0 +1,66 @@
+import * as Comlink from 'comlink';
+import type {
+  CkaApi,
+  CkaMatrixOptions,
+  CkaMatrixResult,
+  CkaProgress,
+  CkaRepresentation,
+  PcaMap,
+} from '../../workers/cka.worker';
+import { WorkerBridge, type BridgeEvents, type JobOptions } from './bridge';
+
+export type { CkaMatrixOptions, CkaMatrixResult, CkaProgress, CkaRepresentation, PcaMap };
+
+export function createCkaBridge(events: BridgeEvents = {}): WorkerBridge<CkaApi> {
+  return new WorkerBridge<CkaApi>({
+    name: 'CKA',
+    create: () =>
+      new Worker(new URL('../../workers/cka.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'diffprobe-cka',
+      }),
+    idleMs: 60_000,
+    cancelGraceMs: 2000,
+    ...events,
+  });
+}
+
+/** The main-thread side of the CKA worker. Inputs are copied (the caller keeps its features). */
+export class CkaEngine {
+  constructor(readonly bridge: WorkerBridge<CkaApi> = createCkaBridge()) {}
+
+  device(): Promise<{ webgpu: boolean; note: string }> {
+    return this.bridge.call((api) => api.device());
+  }
+
+  matrix(
+    reps: readonly CkaRepresentation[],
+    n: number,
+    opts: CkaMatrixOptions,
+    options: JobOptions<CkaProgress> = {},
+  ): Promise<CkaMatrixResult> {
+    const copies = reps.map((r) => ({ data: r.data.slice(), d: r.d }));
+    return this.bridge.call<CkaMatrixResult, CkaProgress>(
+      (api, ctx) =>
+        api.matrix(
+          ctx.jobId,
+          Comlink.transfer(
+            copies,
+            copies.map((c) => c.data.buffer as ArrayBuffer),
+          ),
+          n,
+          opts,
+          ctx.progress,
+        ),
+      options,
+    );
+  }
+
+  pcaMap(data: Float32Array, n: number, d: number): Promise<PcaMap> {
+    return this.bridge.call((api) => api.pcaMap(data, n, d));
+  }
+
+  dispose(): void {
+    this.bridge.dispose();
+  }
+}
