@@ -1,0 +1,66 @@
+import type { FeatureItem } from '../core/features/batch';
+import type { NoiseMode } from '../core/features/request';
+import { emptyTable, placeRows } from '../core/heads/table';
+import type { FeatureTable } from '../core/heads/table';
+import type { ExtractProgress, ExtractResult } from '../../workers/unet.worker';
+import type { LabeledImages } from './datasetAccess';
+import type { UnetEngine } from './unetEngine';
+
+export interface SplitFeatures {
+  block: number;
+  train: FeatureTable;
+  test: FeatureTable;
+}
+
+export interface HeadFeatureRequest {
+  t: number;
+  blocks: number[];
+  pool: number;
+  seed: number;
+  noise: NoiseMode;
+}
+
+/**
+ * Pooled features of every requested block for a dataset's train and test images, from ONE
+ * extract call: one U-Net pass per (image, t) feeds all blocks; cached features are reused.
+ */
+export async function extractSplits(
+  engine: UnetEngine,
+  data: Pick<LabeledImages, 'train' | 'test'>,
+  req: HeadFeatureRequest,
+  options: { signal?: AbortSignal; onProgress?: (p: ExtractProgress) => void } = {},
+): Promise<{ blocks: Map<number, SplitFeatures>; result: ExtractResult }> {
+  const items: FeatureItem[] = [...data.train.items, ...data.test.items];
+  const nTrain = data.train.items.length;
+  const nTest = data.test.items.length;
+  const tables = new Map<number, SplitFeatures>();
+  const result = await engine.extract(
+    items,
+    { t: req.t, blocks: req.blocks, pool: req.pool, seed: req.seed, noise: req.noise },
+    (batch) => {
+      for (const [key, tensor] of Object.entries(batch.blocks)) {
+        const block = Number(key);
+        const [b, C, h, w] = tensor.dims as [number, number, number, number];
+        let entry = tables.get(block);
+        if (!entry) {
+          entry = {
+            block,
+            train: emptyTable(nTrain, [C, h, w]),
+            test: emptyTable(nTest, [C, h, w]),
+          };
+          tables.set(block, entry);
+        }
+        const d = C * h * w;
+        // A batch may straddle the train/test boundary.
+        for (let i = 0; i < b; i++) {
+          const at = batch.offset + i;
+          const row = tensor.data.subarray(i * d, i * d + d);
+          if (at < nTrain) placeRows(entry.train, at, row);
+          else placeRows(entry.test, at - nTrain, row);
+        }
+      }
+    },
+    options,
+  );
+  return { blocks: tables, result };
+}
