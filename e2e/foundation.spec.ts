@@ -24,7 +24,10 @@ describe('the app shell in Chromium with WebGPU (software adapter in CI)', () =>
     expect(res.headers()['cross-origin-embedder-policy']).toBe('require-corp');
     expect(res.headers()['content-security-policy']).toContain("default-src 'self'");
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WebGPU: /);
+    // The only adapter here is SwiftShader: automatic choice runs WASM and says why.
+    await expect
+      .poll(() => page.getByTestId('backend').textContent())
+      .toMatch(/^WASM: the only WebGPU adapter is a software fallback/);
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
@@ -40,7 +43,7 @@ describe('the app shell in Chromium with WebGPU (software adapter in CI)', () =>
     }
     await page.getByRole('tab', { name: 'CKA' }).click();
     expect(await page.getByRole('heading', { name: 'CKA', level: 2 }).count()).toBe(1);
-    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WebGPU: /);
+    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WASM: /);
     await page.getByRole('tab', { name: 'Explorer' }).click();
     await screenshot(page, 'first-screen');
     await context.close();
@@ -70,7 +73,7 @@ describe('the app shell in Chromium with WebGPU (software adapter in CI)', () =>
 
   it('restarts a crashed worker and says what happened', async () => {
     const { page, context } = await openApp(browser);
-    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WebGPU: /);
+    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WASM: /);
     const worker = page.workers().find((w) => w.url().includes('unet.worker'));
     expect(worker).toBeDefined();
     // An uncaught error inside the worker, as a real crash would raise.
@@ -84,6 +87,26 @@ describe('the app shell in Chromium with WebGPU (software adapter in CI)', () =>
       'The model worker stopped unexpectedly (',
     );
     await page.getByRole('button', { name: 'Restart runtime' }).click();
+    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WASM: /);
+    await context.close();
+  });
+
+  it('runs on WebGPU when chosen, and survives a lost GPU device', async () => {
+    const { page, context } = await openApp(browser);
+    await page.getByRole('tab', { name: 'System check' }).click();
+    await page.getByRole('combobox', { name: 'Run the model on' }).selectOption('webgpu');
+    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WebGPU: /);
+    // A real device loss: the GPU process dies (as on a driver reset) and every device is lost.
+    const cdp = await browser.newBrowserCDPSession();
+    await cdp.send('Browser.crashGpuProcess');
+    await page.getByRole('alert').first().waitFor();
+    expect(await page.getByRole('alert').first().textContent()).toContain(
+      'the GPU device was lost',
+    );
+    await page.getByRole('button', { name: 'Restart runtime' }).click();
+    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WebGPU: /);
+    // The choice is kept for the next visit.
+    await page.reload();
     await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/^WebGPU: /);
     await context.close();
   });

@@ -41,8 +41,25 @@ export class UnetEngine {
 
   constructor(
     readonly bridge: WorkerBridge<UnetApi>,
-    private readonly preference: BackendPreference = 'auto',
+    private preference: BackendPreference = 'auto',
   ) {}
+
+  get backendPreference(): BackendPreference {
+    return this.preference;
+  }
+
+  /**
+   * Runs on another backend from the next call on: the worker is replaced and the loaded model
+   * re-loaded into the new one on demand.
+   */
+  setPreference(preference: BackendPreference): void {
+    if (preference === this.preference) return;
+    this.preference = preference;
+    this.info = null;
+    this.initedFor = -1;
+    this.loadedFor = -1;
+    this.bridge.dispose();
+  }
 
   private current(): number {
     return this.bridge.running ? this.bridge.starts : -1;

@@ -96,6 +96,17 @@ export async function loadBackend(preference: BackendPreference): Promise<Loaded
     return loadWasm(`WASM: asking for a WebGPU adapter failed (${adapter})`);
   }
   if (!adapter) return loadWasm('WASM: this browser has no WebGPU adapter');
+  const adapterInfo = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  const fallback =
+    (adapterInfo as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined)
+      ?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  if (preference === 'auto' && fallback) {
+    // A software adapter (SwiftShader) runs a U-Net far slower than WASM on the same CPU.
+    const name = [adapterInfo?.vendor, adapterInfo?.architecture].filter(Boolean).join(' ');
+    return loadWasm(
+      `WASM: the only WebGPU adapter is a software fallback${name ? ` (${name})` : ''}, slower than WASM`,
+    );
+  }
   const shaderF16 = adapter.features.has('shader-f16');
   const limits = adapter.limits;
   try {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { userMessage } from '../../engine/errors';
 import { runSystemCheck } from '../../engine/systemCheck';
+import { BackendChoice } from './BackendChoice';
 import { CacheSection } from './CacheSection';
 import type { SystemReport } from '../../engine/systemCheck';
 
@@ -30,6 +31,7 @@ export function SystemCheck() {
         Runs a tiny test network on WebGPU and on WebAssembly and compares both with PyTorch’s
         outputs: a quick way to check a laptop or a classroom machine.
       </p>
+      <BackendChoice />
       <button type="button" onClick={() => void run()} disabled={busy}>
         {busy ? 'Checking…' : 'Run system check'}
       </button>
