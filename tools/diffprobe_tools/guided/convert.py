@@ -112,7 +112,14 @@ def _random_checkpoint(argv: list) -> int:
     return random_main(argv)
 
 
-COMMANDS = {"convert-guided-diffusion": main, "random-checkpoint": _random_checkpoint}
+def _fixture(argv: list) -> int:
+    from .fixture import main as fixture_main
+
+    return fixture_main(argv)
+
+
+COMMANDS = {"convert-guided-diffusion": main, "random-checkpoint": _random_checkpoint,
+            "fixture": _fixture}
 
 
 def dispatch(argv: Optional[list] = None) -> int:
