@@ -11,6 +11,7 @@ import type { ModelManifest } from '../core/manifest/types';
 import { useAppStore } from '../store';
 import type { CkaSettings } from '../store/slices/cka';
 import { unetEngine } from './appRuntime';
+import { installCkaConsole } from './ckaConsole';
 import { CkaEngine } from './ckaEngine';
 import {
   classifierFeatures,
@@ -22,6 +23,9 @@ import { currentDataset } from './datasetAccess';
 import { JobCancelledError, userMessage } from './errors';
 
 export const ckaEngine = new CkaEngine();
+
+// The panel imports this module at app start: the console API comes with it.
+installCkaConsole();
 
 /** What the last run kept for the map and its hover images (not in the store: large). */
 interface Kept {

@@ -9,6 +9,8 @@ import { GRAM_PANEL_WGSL, PAIR_DOTS_WGSL } from './shaders';
 export interface GpuContext {
   device: GPUDevice;
   adapter: string;
+  /** A software adapter (SwiftShader): slower than the CPU path for these products. */
+  fallback: boolean;
 }
 
 let ctx: Promise<GpuContext | string> | null = null;
@@ -35,7 +37,10 @@ export function gpuContext(): Promise<GpuContext | string> {
     void device.lost.then(() => {
       ctx = null;
     });
-    return { device, adapter: describe(adapter) };
+    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    const fallback =
+      info.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+    return { device, adapter: describe(adapter), fallback: fallback === true };
   })().catch((e: unknown) => `WebGPU failed to start (${String(e)})`);
   return ctx;
 }

@@ -59,7 +59,9 @@ export async function runCkaMatrix(
   let note = 'CPU, float64';
   if (opts.device !== 'cpu') {
     const gpu = await gpuContext();
-    if (typeof gpu !== 'string') {
+    if (typeof gpu !== 'string' && gpu.fallback && opts.device === 'auto') {
+      note = `CPU, float64 (the only WebGPU adapter is a software fallback: ${gpu.adapter})`;
+    } else if (typeof gpu !== 'string') {
       progress({ done: 0, stage: `Gram products on WebGPU (${gpu.adapter})` });
       try {
         const S = await gpuGramDots(gpu, Xc, dims, n, async (share) => {

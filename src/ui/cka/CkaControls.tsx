@@ -21,7 +21,11 @@ export function CkaControls({ blocks, T }: { blocks: number[]; T: number }) {
     <div className="cka-controls">
       <label>
         Compare{' '}
-        <select value={s.kind} onChange={(e) => set({ kind: e.target.value as CkaKind })}>
+        <select
+          aria-label="what to compare"
+          value={s.kind}
+          onChange={(e) => set({ kind: e.target.value as CkaKind })}
+        >
           {KINDS.map(([k, text]) => (
             <option key={k} value={k}>
               {text}
@@ -44,7 +48,11 @@ export function CkaControls({ blocks, T }: { blocks: number[]; T: number }) {
         <>
           <label>
             Block{' '}
-            <select value={s.block} onChange={(e) => set({ block: Number(e.target.value) })}>
+            <select
+              aria-label="block for the timestep matrix"
+              value={s.block}
+              onChange={(e) => set({ block: Number(e.target.value) })}
+            >
               {blocks.map((b) => (
                 <option key={b} value={b}>
                   {b}
@@ -74,7 +82,11 @@ export function CkaControls({ blocks, T }: { blocks: number[]; T: number }) {
       )}
       <label>
         Pool{' '}
-        <select value={s.pool} onChange={(e) => set({ pool: Number(e.target.value) })}>
+        <select
+          aria-label="pool size"
+          value={s.pool}
+          onChange={(e) => set({ pool: Number(e.target.value) })}
+        >
           {[1, 2, 4].map((p) => (
             <option key={p} value={p}>
               {p}×{p}
@@ -84,7 +96,11 @@ export function CkaControls({ blocks, T }: { blocks: number[]; T: number }) {
       </label>
       <label>
         Images{' '}
-        <select value={s.n} onChange={(e) => set({ n: Number(e.target.value) })}>
+        <select
+          aria-label="number of images"
+          value={s.n}
+          onChange={(e) => set({ n: Number(e.target.value) })}
+        >
           {[100, 250, 500, 1000, 2000].map((n) => (
             <option key={n} value={n}>
               {n}

@@ -1,0 +1,134 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CkaConsole } from '../src/engine/ckaConsole';
+import { launch, openApp, screenshot } from './support/browser';
+
+/** The CKA worker on the page: a matrix of synthetic features on one device. */
+async function matrixInPage(page: Page, device: 'cpu' | 'webgpu') {
+  return page.evaluate(async (device) => {
+    const api = (globalThis as unknown as { diffprobeCka: CkaConsole }).diffprobeCka;
+    let s = 12345;
+    const rnd = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32 - 0.5;
+    };
+    const n = 300;
+    const base = Float32Array.from({ length: n * 40 }, rnd);
+    // related representations: a shared part, a block-specific part, an offset (centring matters)
+    const reps = [40, 64, 24, 130].map((d, k) => ({
+      d,
+      data: Float32Array.from(
+        { length: n * d },
+        (_, i) => base[Math.floor(i / d) * 40 + (i % 40)]! * (k + 1) + rnd() * k + 50,
+      ),
+    }));
+    const engine = api.createEngine();
+    try {
+      const r = await engine.matrix(reps, n, { method: 'linear', batchSize: 256, device });
+      const ref = api.core.linearCkaMatrix(reps, n);
+      return { values: Array.from(r.values), ref: Array.from(ref), ranOn: r.ranOn, note: r.note };
+    } finally {
+      engine.dispose();
+    }
+  }, device);
+}
+
+describe('CKA in Chromium (WebGPU: the software adapter in CI)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch({ webgpu: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('the WebGPU Gram products agree with the float64 CPU products', async () => {
+    const { page, context, errors } = await openApp(browser);
+    await expect.poll(() => page.evaluate(() => typeof globalThis.diffprobeCka)).toBe('object');
+    const cpu = await matrixInPage(page, 'cpu');
+    expect(cpu.ranOn).toBe('cpu');
+    cpu.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
+    const gpu = await matrixInPage(page, 'webgpu');
+    expect(gpu.ranOn).toBe('webgpu');
+    expect(gpu.note).toMatch(/WebGPU/);
+    let worst = 0;
+    gpu.values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - cpu.values[i]!))));
+    expect(worst).toBeLessThan(1e-4);
+    // the matrix is not trivial: off-diagonal values spread between 0 and 1
+    expect(Math.min(...cpu.values)).toBeLessThan(0.9);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('block × block: matrix, hover readout, 2-D map with images, CSV and PNG export', async () => {
+    const { page, context, foreign, errors } = await openApp(browser);
+    await page.getByRole('tab', { name: 'CKA' }).click();
+    await page.getByLabel('number of images').selectOption('100');
+    await page.getByRole('button', { name: 'Compute CKA' }).click();
+    const matrix = page.getByTestId('cka-matrix');
+    await matrix.waitFor({ timeout: 150_000 });
+    const box = (await matrix.boundingBox())!;
+    // hover somewhere inside the cell area: the readout names two blocks and a value
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.3);
+    await expect
+      .poll(() => page.getByTestId('cka-readout').textContent())
+      .toMatch(/^block \d+ \(\w+\) × block \d+ \(\w+\): CKA [01]\.\d{4}$/);
+    // keyboard: focus, move to the first cell, read the diagonal (CKA 1)
+    await matrix.focus();
+    await page.keyboard.press('ArrowUp');
+    await expect
+      .poll(() => page.getByTestId('cka-readout').textContent())
+      .toMatch(/: CKA \d\.\d{4}$/);
+    await page.keyboard.press('Enter');
+    const map = page.getByTestId('cka-map');
+    await map.waitFor({ timeout: 30_000 });
+    await map.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByTestId('cka-map-hover').textContent()).toMatch(/image 1: \w/);
+    expect(await page.getByTestId('cka-map-hover').locator('canvas').count()).toBe(1);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const text = await (await csv.createReadStream()).toArray();
+    const lines = Buffer.concat(text).toString('utf8').trim().split('\n');
+    expect(lines).toHaveLength(20);
+    expect(lines[0]).toMatch(/^,block 1 \(encoder\),block 2 \(encoder\)/);
+    expect(Number(lines[1]!.split(',')[1])).toBeCloseTo(1, 6);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export PNG' }).click(),
+    ]);
+    expect(png.suggestedFilename()).toMatch(/^block-block-at-t-90-pool-2.*\.png$/);
+    await screenshot(page, 'cka-blocks');
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('diffusion blocks × the shipped classifier’s layers; cancel keeps the last matrix', async () => {
+    const { page, context, errors } = await openApp(browser);
+    await page.getByRole('tab', { name: 'CKA' }).click();
+    await page.getByLabel('what to compare').selectOption('classifier');
+    await page.getByLabel('number of images').selectOption('100');
+    await page.getByRole('button', { name: 'Compute CKA' }).click();
+    await page.getByTestId('cka-matrix').waitFor({ timeout: 150_000 });
+    const title = await page.getByTestId('cka-matrix').getAttribute('aria-label');
+    expect(title).toMatch(/U-Net blocks \(t = 90\) × fmnist-resnet-s layers/);
+    await screenshot(page, 'cka-classifier');
+    // a large run, cancelled: the classifier matrix stays
+    await page.getByLabel('what to compare').selectOption('blocks');
+    await page.getByLabel('number of images').selectOption('2000');
+    await page.getByRole('button', { name: 'Compute CKA' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByText('CKA cancelled').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('cka-matrix').getAttribute('aria-label')).toBe(title);
+    // a bad timestep is refused with a message and the field returns to its value
+    await page.getByLabel('timestep t').fill('5000');
+    await page.getByLabel('timestep t').blur();
+    await expect.poll(() => page.getByText(/timestep t must be a whole number/).count()).toBe(1);
+    expect(await page.getByLabel('timestep t').inputValue()).toBe('90');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
