@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { ckaSection } from './cka';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -30,4 +31,4 @@ export interface BenchSection {
 }
 
 /** The sections after the feature-engine timings, in order. Add a feature's section here. */
-export const SECTIONS: BenchSection[] = [];
+export const SECTIONS: BenchSection[] = [ckaSection];

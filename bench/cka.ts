@@ -1,0 +1,156 @@
+/**
+ * Bench section "cka": the block × block linear-CKA matrix of every block of the default model
+ * on n = 1,000 demo images (t = 90, pool 2), in the browser's CKA worker on the CPU (JS,
+ * float64) and on WebGPU (f32 products, float64 sums), against NumPy (float64, the faster of
+ * the feature and Gram forms) on the same features, written as .npy from the page.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { encodeNpy } from '../src/core/npy';
+import type { CkaConsole } from '../src/engine/ckaConsole';
+import type { BenchSection, SectionRow } from './sections';
+
+const T = 90;
+const POOL = 2;
+
+interface PageMatrix {
+  ms: number;
+  wallMs: number;
+  ranOn: string;
+  note: string;
+  values: number[];
+}
+
+async function gatherInPage(page: Page, n: number) {
+  await page.waitForFunction(() => 'diffprobeCka' in globalThis);
+  for (let i = 0; ; i++) {
+    try {
+      return await page.evaluate(
+        ({ n, t, pool }) =>
+          (globalThis as unknown as { diffprobeCka: CkaConsole }).diffprobeCka.gather(n, t, pool),
+        { n, t: T, pool: POOL },
+      );
+    } catch (e) {
+      // the default model loads at app start
+      if (i > 120 || !String(e).includes('no diffusion model')) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+function matrixInPage(page: Page, device: 'cpu' | 'webgpu'): Promise<PageMatrix> {
+  return page.evaluate(async (device) => {
+    const api = (globalThis as unknown as { diffprobeCka: CkaConsole }).diffprobeCka;
+    const t0 = performance.now();
+    const r = await api.matrix({ method: 'linear', batchSize: 256, device });
+    return {
+      ms: r.ms,
+      wallMs: performance.now() - t0,
+      ranOn: r.ranOn,
+      note: r.note,
+      values: Array.from(r.values),
+    };
+  }, device);
+}
+
+function maxDiff(a: readonly number[], b: readonly number[]): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+export const ckaSection: BenchSection = {
+  name: 'cka',
+  async run({ browser, base, quick }) {
+    const n = quick ? 250 : 1000;
+    const repeat = quick ? 1 : 3;
+    const page = await browser.newPage();
+    const dir = mkdtempSync(join(tmpdir(), 'diffprobe-bench-cka-'));
+    const rows: SectionRow[] = [];
+    const goals: Record<string, number> = {};
+    try {
+      await page.goto(base);
+      const g = await gatherInPage(page, n);
+      const m = g.dims.length;
+      console.log(
+        `cka: features of ${m} blocks for ${g.n} images in ${(g.ms / 1000).toFixed(1)} s`,
+      );
+      for (let i = 0; i < m; i++) {
+        const b64 = await page.evaluate(
+          (i) =>
+            (globalThis as unknown as { diffprobeCka: CkaConsole }).diffprobeCka.blockBase64(i),
+          i,
+        );
+        const bytes = Buffer.from(b64, 'base64');
+        const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+        writeFileSync(join(dir, `block_${i + 1}.npy`), encodeNpy(data, [g.n, g.dims[i]!]));
+      }
+      const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+      const r = spawnSync(
+        py,
+        ['-m', 'diffprobe_tools.cka_numpy', dir, '--repeat', String(repeat)],
+        { cwd: 'tools', encoding: 'utf8' },
+      );
+      if (r.status !== 0) throw new Error(`NumPy baseline failed: ${r.stderr.trim()}`);
+      const np = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+        numpy: string;
+        seconds: { feature: number; gram: number; best: number };
+        cka: number[][];
+      };
+      const ref = np.cka.flat();
+      const caseName = `block × block, ${m} blocks, n = ${g.n}, pool ${POOL}, t = ${T}`;
+      rows.push(
+        {
+          case: caseName,
+          runtime: `NumPy ${np.numpy} float64, feature form`,
+          value: np.seconds.feature * 1000,
+          unit: 'ms',
+        },
+        {
+          case: caseName,
+          runtime: `NumPy ${np.numpy} float64, Gram form`,
+          value: np.seconds.gram * 1000,
+          unit: 'ms',
+        },
+      );
+      const npMs = np.seconds.best * 1000;
+      for (const device of ['cpu', 'webgpu'] as const) {
+        let best: PageMatrix | null = null;
+        try {
+          for (let k = 0; k < repeat; k++) {
+            const res = await matrixInPage(page, device);
+            if (!best || res.ms < best.ms) best = res;
+          }
+        } catch (e) {
+          console.warn(`cka on ${device} not measured: ${String(e).split('\n')[0]}`);
+          continue;
+        }
+        const label =
+          device === 'cpu' ? 'browser worker, JS float64' : `browser worker, ${best!.note}`;
+        const diff = maxDiff(best!.values, ref);
+        rows.push({
+          case: caseName,
+          runtime: label,
+          value: best!.ms,
+          unit: 'ms',
+          note: `max |Δ| vs NumPy ${diff.toExponential(1)}; with transfer ${Math.round(best!.wallMs)} ms`,
+        });
+        goals[`cka ${device === 'cpu' ? 'WASM/JS' : 'WebGPU'} / NumPy (goal ≤ 1.0)`] =
+          best!.ms / npMs;
+      }
+      for (const row of rows) {
+        console.log(
+          `${row.runtime.padEnd(60)} ${row.value.toFixed(0).padStart(7)} ms${row.note ? '  ' + row.note : ''}`,
+        );
+      }
+      for (const [k, v] of Object.entries(goals)) console.log(`${k}: ${v.toFixed(2)}×`);
+      return { rows, goals };
+    } finally {
+      await page.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
