@@ -4,9 +4,10 @@ import type { FeatureRequest } from '../src/core/features/request';
 import { pruneToOutputs } from '../src/core/onnx/edit';
 import { makeSchedule } from '../src/core/schedule';
 import type { NoiseSchedule } from '../src/core/schedule';
-import { loadBackend } from './ort/backend';
+import { deviceFacts, loadBackend } from './ort/backend';
 import type { BackendInfo, BackendPreference, LoadedBackend } from './ort/backend';
-import { readModel } from './ort/loadModel';
+import { assessFit } from '../src/core/manifest/fit';
+import { ModelSourceError, readModel } from './ort/loadModel';
 import type { ModelSource } from './ort/loadModel';
 import { ModelRuntime } from './ort/modelRuntime';
 import type { DownloadProgress } from './shared/fetch';
@@ -79,7 +80,13 @@ const api = {
     return jobs.run(jobId, async (signal) => {
       const be = requireBackend();
       const t0 = performance.now();
-      const files = await readModel(source, signal, progress);
+      // A model this device cannot hold is refused before its weights are read.
+      let warnings: string[] = [];
+      const files = await readModel(source, signal, progress, (m) => {
+        const fit = assessFit(m, deviceFacts(be.info));
+        if (!fit.ok) throw new ModelSourceError('model-load', fit.reason);
+        warnings = fit.warnings;
+      });
       throwIfCancelled(signal);
       progress({ loaded: 1, total: 1, stage: 'compile', file: files.name });
       // A raw graph (the system check's) runs as it is; a U-Net without a manifest is described.
@@ -99,6 +106,9 @@ const api = {
         outputs,
         pruneToOutputs,
         symbolicBatch(prepared.model),
+        // Each session holds its own copy of external (large) weights: keep one at a time.
+        files.externalData.length ? 1 : 6,
+        files.externalData.length ? { externalData: files.externalData } : {},
       );
       const session = await runtime.session([]);
       const summary: ModelSummary = {
@@ -110,7 +120,7 @@ const api = {
         outputNames: [...session.outputNames],
         bytes: files.model.byteLength,
         loadMs: performance.now() - t0,
-        warnings: [],
+        warnings,
       };
       const previous = model;
       model = {

@@ -1,4 +1,5 @@
 import type * as OrtNamespace from 'onnxruntime-web';
+import type { DeviceFacts } from '../../src/core/manifest/fit';
 
 export type Ort = typeof OrtNamespace;
 export type BackendName = 'webgpu' | 'wasm';
@@ -30,6 +31,19 @@ export interface LoadedBackend {
 }
 
 const ORT_BASE = `${import.meta.env.BASE_URL}ort/`;
+
+/** What a model's fit is judged on: the runtime's limits and the computer's reported memory. */
+export function deviceFacts(info: BackendInfo): DeviceFacts {
+  const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  return {
+    backend: info.backend,
+    maxBufferSize: info.maxBufferSize,
+    maxStorageBufferBindingSize: info.maxStorageBufferBindingSize,
+    shaderF16: info.shaderF16,
+    threads: info.threads,
+    ...(typeof memory === 'number' ? { memoryGiB: memory } : {}),
+  };
+}
 
 function describeAdapter(adapter: GPUAdapter): string {
   const i = adapter.info;

@@ -13,11 +13,19 @@ export type ModelSource =
   | { kind: 'onnx-url'; url: string }
   | { kind: 'files'; files: { name: string; bytes: ArrayBuffer }[] };
 
+/** A weights file the graph refers to by `path` (its external data location). */
+export interface ExternalDataFile {
+  path: string;
+  data: Uint8Array;
+}
+
 export interface ModelFiles {
   manifest: ModelManifest | null;
   model: Uint8Array;
+  /** The model's identity: the graph's sha256, or with external data the hash of all files'. */
   sha256: string;
   name: string;
+  externalData: ExternalDataFile[];
 }
 
 const ERROR_NAMES = {
@@ -65,16 +73,44 @@ async function verify(manifest: ModelManifest | null, model: Uint8Array, name: s
   return sha256;
 }
 
+async function verifyExternal(
+  manifest: ModelManifest,
+  file: string,
+  data: Uint8Array,
+): Promise<string> {
+  const entry = manifest.externalData?.find((e) => e.file === file);
+  const sha256 = await sha256Hex(data);
+  if (entry && (entry.sha256 !== sha256 || entry.bytes !== data.byteLength)) {
+    throw new ModelSourceError(
+      'model-integrity',
+      `${file} does not match its manifest (${data.byteLength} bytes, sha256 ${sha256.slice(0, 12)}…; expected ${entry.bytes} bytes, ${entry.sha256.slice(0, 12)}…). It was not run.`,
+    );
+  }
+  return sha256;
+}
+
+/** One identity for a graph and its weights files (a graph alone keeps its own sha256). */
+async function identity(graphSha: string, dataShas: string[]): Promise<string> {
+  if (!dataShas.length) return graphSha;
+  return sha256Hex(new TextEncoder().encode([graphSha, ...dataShas].join('\n')));
+}
+
+function baseName(name: string): string {
+  return name.split(/[\\/]/).pop() ?? name;
+}
+
 /** Reads the manifest and model bytes, and checks the model against the manifest's sha256. */
 export async function readModel(
   source: ModelSource,
   signal: AbortSignal,
   progress: (p: DownloadProgress) => void,
+  /** Runs on the manifest before any weights are read or hashed (to refuse a model early). */
+  onManifest: (manifest: ModelManifest) => void = () => undefined,
 ): Promise<ModelFiles> {
   if (source.kind === 'onnx-url') {
     const model = await fetchBytes(source.url, signal, progress);
     const name = source.url.split('/').pop() ?? source.url;
-    return { manifest: null, model, sha256: await sha256Hex(model), name };
+    return { manifest: null, model, sha256: await sha256Hex(model), name, externalData: [] };
   }
   if (source.kind === 'folder') {
     const base = source.base.endsWith('/') ? source.base : `${source.base}/`;
@@ -82,6 +118,7 @@ export async function readModel(
     if (!res.ok)
       throw new ModelSourceError('manifest', `No manifest.json at ${base} (HTTP ${res.status}).`);
     const manifest = parseManifest(await res.text());
+    onManifest(manifest);
     const model = await fetchBytes(`${base}${manifest.file}`, signal, progress);
     progress({
       loaded: model.byteLength,
@@ -90,7 +127,21 @@ export async function readModel(
       file: manifest.file,
     });
     const sha256 = await verify(manifest, model, manifest.file);
-    return { manifest, model, sha256, name: manifest.file };
+    const externalData: ExternalDataFile[] = [];
+    const shas: string[] = [];
+    for (const e of manifest.externalData ?? []) {
+      const data = await fetchBytes(`${base}${e.file}`, signal, progress);
+      progress({ loaded: data.byteLength, total: data.byteLength, stage: 'verify', file: e.file });
+      shas.push(await verifyExternal(manifest, e.file, data));
+      externalData.push({ path: e.file, data });
+    }
+    return {
+      manifest,
+      model,
+      sha256: await identity(sha256, shas),
+      name: manifest.file,
+      externalData,
+    };
   }
   const onnx = source.files.filter((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (onnx.length !== 1) {
@@ -104,7 +155,40 @@ export async function readModel(
   const manifest = manifestFile
     ? parseManifest(new TextDecoder().decode(manifestFile.bytes))
     : null;
+  if (manifest) onManifest(manifest);
   const model = new Uint8Array(file.bytes);
   const sha256 = await verify(manifest, model, file.name);
-  return { manifest, model, sha256, name: file.name };
+  const byName = new Map(source.files.map((f) => [baseName(f.name), f]));
+  const externalData: ExternalDataFile[] = [];
+  const shas: string[] = [];
+  if (manifest?.externalData?.length) {
+    const missing = manifest.externalData.filter((e) => !byName.has(e.file)).map((e) => e.file);
+    if (missing.length) {
+      throw new ModelSourceError(
+        'model-load',
+        `${file.name} keeps its weights in ${missing.join(', ')} (listed in manifest.json), which was not picked. Pick it together with the .onnx and manifest.json, or drop the whole folder.`,
+      );
+    }
+    for (const e of manifest.externalData) {
+      const data = new Uint8Array(byName.get(e.file)!.bytes);
+      shas.push(await verifyExternal(manifest, e.file, data));
+      externalData.push({ path: e.file, data });
+    }
+  } else if (!manifest) {
+    // Without a manifest, other picked files are offered as the graph's external data by name.
+    for (const f of source.files) {
+      const n = baseName(f.name);
+      if (f === file || n.toLowerCase().endsWith('.json')) continue;
+      const data = new Uint8Array(f.bytes);
+      shas.push(await sha256Hex(data));
+      externalData.push({ path: n, data });
+    }
+  }
+  return {
+    manifest,
+    model,
+    sha256: await identity(sha256, shas),
+    name: file.name,
+    externalData,
+  };
 }

@@ -39,6 +39,8 @@ export class ModelRuntime {
     /** The symbolic batch dimension of the inputs ("batch"), when the graph has one. */
     private readonly batchDim: string | null = null,
     private readonly maxSessions = 6,
+    /** Extra session options, e.g. `externalData` for weights kept outside the graph. */
+    private readonly extraOptions: OrtTypes.InferenceSession.SessionOptions = {},
   ) {}
 
   private key(outputs: readonly string[]): string {
@@ -87,6 +89,7 @@ export class ModelRuntime {
       ? withPooledOutputs(cut, outputs, pooling.targets, pooling.size).bytes
       : cut;
     const created = this.backend.ort.InferenceSession.create(model, {
+      ...this.extraOptions,
       executionProviders: [this.backend.info.backend],
       ...(tuned ? { graphOptimizationLevel: 'all' as const } : {}),
       ...(fixBatch ? { freeDimensionOverrides: { [this.batchDim!]: 1 } } : {}),
