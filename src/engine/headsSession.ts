@@ -42,6 +42,18 @@ export function headInfo(h: TrainedHead): SavedHeadInfo {
   };
 }
 
+/** Reads the current dataset's class names for the panel (parameter counts need them). */
+export async function readClasses(): Promise<void> {
+  const manifest = diffusionManifest();
+  if (typeof manifest === 'string') return;
+  try {
+    const data = await currentDataset(manifest.image.size, manifest.image.channels);
+    useAppStore.getState().setHeads({ classes: data.classes });
+  } catch (err) {
+    useAppStore.getState().notify('error', `The dataset could not be read: ${userMessage(err)}`);
+  }
+}
+
 export function cancelTraining(): void {
   running?.abort();
 }
@@ -100,6 +112,7 @@ export async function trainCurrentHead(): Promise<void> {
     useAppStore.getState().setHeads({ backend: await backend });
     useAppStore.getState().setHeadsRun({ status: 'training', fraction: 0, detail: 'Training…' });
     const K = data.classes.length;
+    useAppStore.getState().setHeads({ classes: data.classes });
     const channels = feats.train.shape[0];
     const outcome = await headsEngine.train(
       { spec, channels, classes: K },

@@ -79,6 +79,8 @@ export interface HeadsState {
   /** The head that classifies dropped images. */
   activeHeadId: string | null;
   sweep: SweepState;
+  /** The current dataset's class names (null until read). */
+  classes: string[] | null;
 }
 
 /** The heads panel's state (owned by that panel; other panels only read it). */
@@ -109,6 +111,7 @@ export const createHeadsSlice: StateCreator<AppState, [], [], HeadsSlice> = (set
     result: null,
     saved: [],
     activeHeadId: null,
+    classes: null,
     sweep: {
       status: 'idle',
       ts: [...DEFAULT_SWEEP_TS],

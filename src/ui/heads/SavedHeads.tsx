@@ -1,0 +1,92 @@
+import { useRef } from 'react';
+import { deleteHead, exportHead, importHead } from '../../engine/headsLibrary';
+import { useAppStore } from '../../store';
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Heads kept in this browser: pick one to classify with, export one file, import, delete. */
+export function SavedHeads() {
+  const saved = useAppStore((s) => s.heads.saved);
+  const active = useAppStore((s) => s.heads.activeHeadId);
+  const setHeads = useAppStore((s) => s.setHeads);
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <section className="heads-saved" aria-labelledby="heads-saved-heading">
+      <h3 id="heads-saved-heading">Trained heads</h3>
+      <div className="heads-actions">
+        <button type="button" onClick={() => input.current?.click()}>
+          Import head…
+        </button>
+        <input
+          ref={input}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Import a head file"
+          data-testid="head-import"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void file.text().then((text) => importHead(text, file.name));
+          }}
+        />
+      </div>
+      {saved.length === 0 ? (
+        <p className="muted">No heads yet: train one, or import a head file.</p>
+      ) : (
+        <table data-testid="saved-heads">
+          <thead>
+            <tr>
+              <th scope="col">Use</th>
+              <th scope="col">Head</th>
+              <th scope="col">Model</th>
+              <th scope="col">Test accuracy</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {saved.map((h) => (
+              <tr key={h.id}>
+                <td>
+                  <input
+                    type="radio"
+                    name="active-head"
+                    checked={active === h.id}
+                    aria-label={`Classify with ${h.name}`}
+                    onChange={() => setHeads({ activeHeadId: h.id })}
+                  />
+                </td>
+                <td>{h.name}</td>
+                <td>{h.modelId}</td>
+                <td>{(100 * h.testAcc).toFixed(2)}%</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Export ${h.name}`}
+                    onClick={() => void exportHead(h.id).then((f) => f && download(f.name, f.text))}
+                  >
+                    Export
+                  </button>{' '}
+                  <button
+                    type="button"
+                    aria-label={`Delete ${h.name}`}
+                    onClick={() => void deleteHead(h.id)}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

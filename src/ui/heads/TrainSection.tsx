@@ -1,0 +1,42 @@
+import { cancelTraining, trainCurrentHead } from '../../engine/headsSession';
+import { useAppStore } from '../../store';
+import { ResultView } from './ResultView';
+import { TrainCurves } from './TrainCurves';
+
+/** Train / cancel, progress, live curves and the result. */
+export function TrainSection({ disabled }: { disabled: boolean }) {
+  const run = useAppStore((s) => s.heads.run);
+  const result = useAppStore((s) => s.heads.result);
+  const backend = useAppStore((s) => s.heads.backend);
+  const busy = run.status === 'features' || run.status === 'training';
+  return (
+    <section className="heads-train" aria-labelledby="heads-train-heading">
+      <h3 id="heads-train-heading">Train</h3>
+      <div className="heads-actions">
+        <button type="button" disabled={disabled || busy} onClick={() => void trainCurrentHead()}>
+          Train head
+        </button>
+        <button type="button" disabled={!busy} onClick={cancelTraining}>
+          Cancel training
+        </button>
+        {backend && (
+          <span className="muted" data-testid="heads-backend">
+            Heads train on {backend.backend.toUpperCase()} ({backend.reason}
+            {backend.backend === 'wasm' ? `, ${backend.threads} threads` : ''})
+          </span>
+        )}
+      </div>
+      {(busy || run.detail) && (
+        <p role="status" data-testid="heads-status" data-status={run.status}>
+          {busy && <progress max={1} value={run.fraction} aria-label="Training progress" />}{' '}
+          {run.detail}
+        </p>
+      )}
+      {run.error && <p className="error-text">{run.error}</p>}
+      <TrainCurves curves={run.curves} />
+      {result && run.status !== 'features' && run.status !== 'training' && (
+        <ResultView result={result} />
+      )}
+    </section>
+  );
+}
