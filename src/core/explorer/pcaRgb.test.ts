@@ -16,7 +16,7 @@ describe('PCA to RGB', () => {
     expect(r.explained[1]).toBeCloseTo(0, 9);
     const red = Array.from({ length: W }, (_, x) => r.rgba[x * 4]!);
     // stretched to 0..255 along x (sign fixed by the PCA)
-    expect([red[0], red[3]].sort((a, b) => a - b)).toEqual([0, 255]);
+    expect([red[0]!, red[3]!].sort((a, b) => a - b)).toEqual([0, 255]);
     expect(Math.abs(red[1]! - red[0]!)).toBe(85);
     for (let i = 0; i < H * W; i++) {
       expect(r.rgba[i * 4 + 1]).toBe(0);

@@ -1,0 +1,67 @@
+import { useMemo } from 'react';
+import { formatSnr, snrInfo } from '../../core/explorer/timestep';
+import { imageToRgba } from '../../core/explorer/pixels';
+import { buildInputs } from '../../core/features/batch';
+import type { ModelManifest } from '../../core/manifest/types';
+import type { Schedule } from '../../core/schedule';
+import { useAppStore } from '../../store';
+import { PixelCanvas } from './PixelCanvas';
+
+/** The image at x0 and at x_t, and the signal-to-noise ratio at t: what t means. */
+export function NoisePreview({
+  manifest,
+  schedule,
+}: {
+  manifest: ModelManifest;
+  schedule: Schedule;
+}) {
+  const image = useAppStore((s) => s.explorer.image);
+  const { t, seed, noise } = useAppStore((s) => s.explorer.selection);
+  const { size: S, channels: C, range } = manifest.image;
+  const x0 = useMemo(
+    () => (image ? imageToRgba(image.x0, C, S, S, range) : null),
+    [image, C, S, range],
+  );
+  const xt = useMemo(() => {
+    if (!image || t >= schedule.T) return null;
+    const { x } = buildInputs([{ id: image.id, x0: image.x0 }], [C, S, S], schedule, {
+      t,
+      seed,
+      noise,
+    });
+    return imageToRgba(x, C, S, S, range);
+  }, [image, t, seed, noise, C, S, schedule, range]);
+  if (t >= schedule.T) return null;
+  const info = snrInfo(schedule, t);
+  return (
+    <div className="noise-preview">
+      <figure>
+        {x0 && (
+          <PixelCanvas rgba={x0} width={S} height={S} label="The image at x0" className="thumb" />
+        )}
+        <figcaption>x₀</figcaption>
+      </figure>
+      <figure>
+        {xt && (
+          <PixelCanvas
+            rgba={xt}
+            width={S}
+            height={S}
+            label={`The image at x_t, t = ${t}`}
+            className="thumb"
+            testId="xt"
+          />
+        )}
+        <figcaption>{noise === 'none' ? `x₀ fed at t = ${t}` : `x_t, t = ${t}`}</figcaption>
+      </figure>
+      <dl className="snr" aria-label="Signal-to-noise ratio">
+        <dt>SNR at t</dt>
+        <dd data-testid="snr">{formatSnr(info)}</dd>
+        <dt>x_t =</dt>
+        <dd>
+          {info.signal.toFixed(3)}·x₀ + {info.noise.toFixed(3)}·ε
+        </dd>
+      </dl>
+    </div>
+  );
+}
