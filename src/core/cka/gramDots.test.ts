@@ -17,7 +17,7 @@ const randn = (tag: string, length: number): Float64Array =>
 
 describe('gram panels', () => {
   it('gramPanel gives the lower triangle of X·Xᵀ for odd and even panel starts', () => {
-    const n = 7;
+    const n = 13;
     const d = 3;
     const X = randn('gp', n * d);
     const K = gramMatrix(X, n, d);
@@ -27,6 +27,9 @@ describe('gram panels', () => {
       [3, 7],
       [1, 2],
       [6, 7],
+      [2, 13],
+      [5, 13],
+      [0, 13],
     ] as const) {
       const out = new Float64Array((r1 - r0) * r1);
       gramPanel(X, d, r0, r1, out);

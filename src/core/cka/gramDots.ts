@@ -24,8 +24,9 @@ export function centerAll(reps: readonly Representation[], n: number): Float64Ar
 
 /**
  * Rows [r0, r1) of the Gram X·Xᵀ, columns [0, r1) (the lower triangle and the diagonal block),
- * written to `out` as (r1 − r0)×r1 row-major. Two rows by two columns per step (4 products per
- * 4 loads); each dot product is float64.
+ * written to `out` as (r1 − r0)×r1 row-major. Four rows by two columns per step (8 products per
+ * 6 loads, so each column row is streamed once per 4 rows); each dot product is float64.
+ * Entries above the diagonal inside the panel may be written too; they are never read.
  */
 export function gramPanel(
   X: Float64Array,
@@ -35,7 +36,87 @@ export function gramPanel(
   out: Float64Array,
 ): void {
   const w = r1;
-  for (let r = r0; r < r1; r += 2) {
+  let r = r0;
+  for (; r + 3 < r1; r += 4) {
+    const a0 = r * d;
+    const a1 = a0 + d;
+    const a2 = a1 + d;
+    const a3 = a2 + d;
+    const o0 = (r - r0) * w;
+    const o1 = o0 + w;
+    const o2 = o1 + w;
+    const o3 = o2 + w;
+    const cEnd = r + 4;
+    let c = 0;
+    for (; c + 1 < cEnd; c += 2) {
+      const p = c * d;
+      const q = p + d;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s20 = 0;
+      let s21 = 0;
+      let s30 = 0;
+      let s31 = 0;
+      for (let k = 0; k < d; k++) {
+        const y0 = X[p + k]!;
+        const y1 = X[q + k]!;
+        const x0 = X[a0 + k]!;
+        const x1 = X[a1 + k]!;
+        const x2 = X[a2 + k]!;
+        const x3 = X[a3 + k]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
+      }
+      out[o0 + c] = s00;
+      out[o0 + c + 1] = s01;
+      out[o1 + c] = s10;
+      out[o1 + c + 1] = s11;
+      out[o2 + c] = s20;
+      out[o2 + c + 1] = s21;
+      out[o3 + c] = s30;
+      out[o3 + c + 1] = s31;
+    }
+    for (; c < cEnd; c++) {
+      const p = c * d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < d; k++) {
+        const y = X[p + k]!;
+        s0 += X[a0 + k]! * y;
+        s1 += X[a1 + k]! * y;
+        s2 += X[a2 + k]! * y;
+        s3 += X[a3 + k]! * y;
+      }
+      out[o0 + c] = s0;
+      out[o1 + c] = s1;
+      out[o2 + c] = s2;
+      out[o3 + c] = s3;
+    }
+  }
+  if (r < r1) gramRowsBy2(X, d, r0, r, r1, out);
+}
+
+/** Rows [from, r1) of a panel starting at r0, two rows by two columns per step. */
+function gramRowsBy2(
+  X: Float64Array,
+  d: number,
+  r0: number,
+  from: number,
+  r1: number,
+  out: Float64Array,
+): void {
+  const w = r1;
+  for (let r = from; r < r1; r += 2) {
     const two = r + 1 < r1;
     const a = r * d;
     const b = a + d;
