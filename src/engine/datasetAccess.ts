@@ -2,6 +2,7 @@ import { unzipSync } from 'fflate';
 import type { FeatureItem } from '../core/features/batch';
 import { decodePng } from '../core/image/png';
 import { prepareImage } from '../core/image/prepare';
+import { datasetEngine } from './datasets';
 
 /** One split of a labelled image set, prepared for a model: pixels [C, S, S] in its range. */
 export interface LabeledSplit {
@@ -51,10 +52,68 @@ export async function loadDemoDataset(size: number, channels: 1 | 3): Promise<La
   return out;
 }
 
+/** Where the selected dataset's id is kept (it survives a reload). */
+export const SELECTED_KEY = 'diffprobe.datasets.selected';
+
+/** The id of the stored dataset the user selected, or null for the demo set. */
+export function selectedDatasetId(): string | null {
+  try {
+    return localStorage.getItem(SELECTED_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setSelectedDatasetId(id: string | null): void {
+  try {
+    if (id === null) localStorage.removeItem(SELECTED_KEY);
+    else localStorage.setItem(SELECTED_KEY, id);
+  } catch {
+    // storage disabled: the selection lasts for this page only
+  }
+  memorySelection = id;
+}
+
+let memorySelection: string | null | undefined;
+
+/** A stored dataset prepared for a model, as heads and CKA consume it. */
+export async function loadStoredDataset(
+  id: string,
+  size: number,
+  channels: 1 | 3,
+): Promise<LabeledImages> {
+  const prepared = await datasetEngine.prepare(id, size, channels);
+  const per = channels * size * size;
+  const out: LabeledImages = {
+    id: `stored:${id}`,
+    name: prepared.meta.name,
+    classes: prepared.classes,
+    size,
+    channels,
+    train: { items: [], labels: [] },
+    test: { items: [], labels: [] },
+  };
+  prepared.ids.forEach((itemId, i) => {
+    const split = prepared.test[i] ? out.test : out.train;
+    split.items.push({ id: itemId, x0: prepared.x.subarray(i * per, (i + 1) * per) });
+    split.labels.push(prepared.labels[i]!);
+  });
+  return out;
+}
+
 /**
- * The dataset the user has selected, prepared for a model of `size` and `channels`.
- * Until the user picks one, the built-in demo set.
+ * The dataset the user has selected (from IndexedDB: renamed and left-out classes and the
+ * split honoured), prepared for a model of `size` and `channels`. The built-in demo set until
+ * the user picks one, or when the selected one cannot be read (it was deleted).
  */
-export function currentDataset(size: number, channels: 1 | 3): Promise<LabeledImages> {
+export async function currentDataset(size: number, channels: 1 | 3): Promise<LabeledImages> {
+  const id = memorySelection === undefined ? selectedDatasetId() : memorySelection;
+  if (id !== null) {
+    try {
+      return await loadStoredDataset(id, size, channels);
+    } catch (e) {
+      console.warn(`the selected dataset could not be read; using the demo set`, e);
+    }
+  }
   return loadDemoDataset(size, channels);
 }

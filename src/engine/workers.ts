@@ -1,5 +1,6 @@
 import { WorkerBridge } from './bridge';
 import type { BridgeEvents } from './bridge';
+import type { DatasetApi } from '../../workers/dataset.worker';
 import type { UnetApi } from '../../workers/unet.worker';
 
 /** The one place where diffprobe's workers are created and wrapped. */
@@ -13,6 +14,21 @@ export function createUnetBridge(events: BridgeEvents = {}): WorkerBridge<UnetAp
       }),
     idleMs: 0,
     cancelGraceMs: 3000,
+    ...events,
+  });
+}
+
+/** The datasets worker (import, storage, preparing a stored set for a model). */
+export function createDatasetBridge(events: BridgeEvents = {}): WorkerBridge<DatasetApi> {
+  return new WorkerBridge<DatasetApi>({
+    name: 'datasets',
+    create: () =>
+      new Worker(new URL('../../workers/dataset.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'diffprobe-datasets',
+      }),
+    idleMs: 60_000,
+    cancelGraceMs: 10_000,
     ...events,
   });
 }

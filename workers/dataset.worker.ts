@@ -1,0 +1,66 @@
+import * as Comlink from 'comlink';
+import { deleteDataset, getMeta, listMeta, putMeta } from './dataset/db';
+import { runImport } from './dataset/importJob';
+import { classThumbnails, prepareDataset } from './dataset/readJob';
+import type {
+  ClassThumbnails,
+  DatasetMeta,
+  ImportOptions,
+  ImportProgress,
+  ImportResult,
+  ImportSource,
+  PreparedDataset,
+} from './dataset/types';
+import { JobRegistry } from './shared/jobs';
+
+export type * from './dataset/types';
+
+const jobs = new JobRegistry();
+
+/** What the user may change about a stored dataset. */
+export type DatasetPatch = Partial<Pick<DatasetMeta, 'name' | 'classes' | 'split'>>;
+
+const api = {
+  cancel(jobId: string): void {
+    jobs.cancel(jobId);
+  },
+
+  /** Imports a source into IndexedDB; a cancel keeps what was stored and resolves. */
+  importDataset(
+    jobId: string,
+    source: ImportSource,
+    options: ImportOptions,
+    progress: (p: ImportProgress) => void,
+  ): Promise<ImportResult> {
+    return jobs.run(jobId, (signal) => runImport(source, options, signal, progress));
+  },
+
+  list(): Promise<DatasetMeta[]> {
+    return listMeta();
+  },
+
+  async update(id: string, patch: DatasetPatch): Promise<DatasetMeta> {
+    const meta = await getMeta(id);
+    if (!meta) throw new Error(`dataset ${id} is not stored (deleted?)`);
+    const next = { ...meta, ...patch };
+    await putMeta(next);
+    return next;
+  },
+
+  remove(id: string): Promise<void> {
+    return deleteDataset(id);
+  },
+
+  async prepare(id: string, size: number, channels: 1 | 3): Promise<PreparedDataset> {
+    const out = await prepareDataset(id, size, channels);
+    return Comlink.transfer(out, [out.x.buffer, out.labels.buffer, out.test.buffer]);
+  },
+
+  thumbnails(id: string, perClass: number): Promise<ClassThumbnails> {
+    return classThumbnails(id, perClass);
+  },
+};
+
+export type DatasetApi = typeof api;
+
+Comlink.expose(api);

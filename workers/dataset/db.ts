@@ -1,0 +1,131 @@
+/**
+ * The datasets' IndexedDB: one record per dataset (its meta) and one per image, keyed
+ * [dataset, label, id] so a class's first images and a whole dataset are key ranges.
+ */
+import type { DatasetMeta } from './types';
+
+export const DB_NAME = 'diffprobe-datasets';
+const VERSION = 1;
+const META = 'meta';
+const ITEMS = 'items';
+
+export interface StoredItem {
+  dataset: string;
+  label: number;
+  id: string;
+  split: 'train' | 'test' | null;
+  /** uint8 planes [C, S, S]. */
+  pixels: Uint8Array;
+}
+
+export class QuotaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetQuotaError';
+  }
+}
+
+export function isQuotaError(e: unknown): boolean {
+  return (
+    e instanceof DOMException &&
+    (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED')
+  );
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'));
+    tx.onerror = () => undefined; // onabort follows with the error
+  });
+}
+
+let opening: Promise<IDBDatabase> | null = null;
+
+export function openDb(): Promise<IDBDatabase> {
+  opening ??= new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains(META)) db.createObjectStore(META, { keyPath: 'id' });
+      if (!db.objectStoreNames.contains(ITEMS)) {
+        db.createObjectStore(ITEMS, { keyPath: ['dataset', 'label', 'id'] });
+      }
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('the datasets database could not be opened'));
+  });
+  opening.catch(() => {
+    opening = null;
+  });
+  return opening;
+}
+
+function datasetRange(id: string, label?: number): IDBKeyRange {
+  return label === undefined
+    ? IDBKeyRange.bound([id], [id, []])
+    : IDBKeyRange.bound([id, label], [id, label, []]);
+}
+
+export async function putMeta(meta: DatasetMeta): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(META, 'readwrite');
+  tx.objectStore(META).put(meta);
+  await done(tx);
+}
+
+/** Writes a batch of items and the dataset's meta in one transaction. */
+export async function putBatch(meta: DatasetMeta, items: StoredItem[]): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction([META, ITEMS], 'readwrite');
+  const store = tx.objectStore(ITEMS);
+  for (const item of items) store.put(item);
+  tx.objectStore(META).put(meta);
+  await done(tx);
+}
+
+export async function getMeta(id: string): Promise<DatasetMeta | null> {
+  const db = await openDb();
+  return ((await request(db.transaction(META).objectStore(META).get(id))) as DatasetMeta) ?? null;
+}
+
+export async function listMeta(): Promise<DatasetMeta[]> {
+  const db = await openDb();
+  const all = (await request(db.transaction(META).objectStore(META).getAll())) as DatasetMeta[];
+  return all.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export async function deleteDataset(id: string): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction([META, ITEMS], 'readwrite');
+  tx.objectStore(ITEMS).delete(datasetRange(id));
+  tx.objectStore(META).delete(id);
+  await done(tx);
+}
+
+/** Every stored item of a dataset (ordered by label, then id). */
+export async function getItems(id: string): Promise<StoredItem[]> {
+  const db = await openDb();
+  return (await request(
+    db.transaction(ITEMS).objectStore(ITEMS).getAll(datasetRange(id)),
+  )) as StoredItem[];
+}
+
+/** The first `count` items of one class. */
+export async function getClassItems(
+  id: string,
+  label: number,
+  count: number,
+): Promise<StoredItem[]> {
+  const db = await openDb();
+  return (await request(
+    db.transaction(ITEMS).objectStore(ITEMS).getAll(datasetRange(id, label), count),
+  )) as StoredItem[];
+}

@@ -1,0 +1,245 @@
+/**
+ * The import pipeline: list the source, sort its files into classes (and splits), then per
+ * batch read, hash (duplicates), decode at the model's size and store the batch with the
+ * dataset's meta in one IndexedDB transaction. A cancel stops between batches and keeps what
+ * is stored; a full disk stops with an explanation and keeps it too.
+ */
+import { DuplicateIndex, contentHash } from '../../src/core/datasets/duplicates';
+import { classify } from '../../src/core/datasets/layout';
+import type { SkippedFile } from '../../src/core/datasets/layout';
+import { DEFAULT_LIMITS, formatBytes } from '../../src/core/datasets/limits';
+import { displayName } from '../../src/core/datasets/names';
+import { yieldToEventLoop } from '../shared/jobs';
+import { isQuotaError, putBatch, putMeta, QuotaError } from './db';
+import type { StoredItem } from './db';
+import { declaredPixels, decodeToPlanes, DecodeProblem, LARGE_PIXELS } from './decode';
+import { listSource } from './source';
+import type { SourceEntry } from './source';
+import type {
+  DatasetMeta,
+  ImportOptions,
+  ImportProgress,
+  ImportResult,
+  ImportSource,
+} from './types';
+
+/** Most skipped files and duplicates listed in a dataset's record (all are counted). */
+export const MAX_LISTED = 1000;
+/** Images decoded at the same time. */
+const CONCURRENCY = 8;
+
+function newId(): string {
+  return `ds-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function originOf(source: ImportSource): DatasetMeta['origin'] {
+  if (source.kind === 'files') return source.origin;
+  return source.kind === 'url' ? 'demo' : 'zip';
+}
+
+/** A gate that lets one large image decode at a time (they need their full size once). */
+class Gate {
+  private tail: Promise<void> = Promise.resolve();
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.tail;
+    let release = (): void => undefined;
+    this.tail = new Promise((r) => (release = r));
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+type Outcome =
+  | { kind: 'ok'; hash: string; size: number; pixels: Uint8Array }
+  | { kind: 'skip'; reason: string; hash?: string; size?: number };
+
+async function estimateText(): Promise<string> {
+  try {
+    const { usage, quota } = await navigator.storage.estimate();
+    if (usage !== undefined && quota !== undefined) {
+      return ` (${formatBytes(usage)} of ${formatBytes(quota)} used)`;
+    }
+  } catch {
+    // no estimate in this browser
+  }
+  return '';
+}
+
+export async function runImport(
+  source: ImportSource,
+  options: ImportOptions,
+  signal: AbortSignal,
+  progress: (p: ImportProgress) => void,
+): Promise<ImportResult> {
+  const started = performance.now();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  progress({
+    phase: 'listing',
+    done: 0,
+    total: 0,
+    skipped: 0,
+    duplicates: 0,
+    rate: null,
+    secondsLeft: null,
+  });
+  const listed = await listSource(source, limits);
+  const layout = classify([...listed.entries.keys()], {
+    unreadable: listed.unreadable,
+    dirs: listed.dirs,
+  });
+  const skipped: SkippedFile[] = [...listed.refused, ...layout.skipped];
+  const work = layout.items.filter((item) => {
+    if (item.label !== null) return true;
+    skipped.push({ path: item.path, reason: 'not in a class folder' });
+    return false;
+  });
+  const meta: DatasetMeta = {
+    id: newId(),
+    name: displayName(source.name),
+    origin: originOf(source),
+    createdAt: Date.now(),
+    size: options.size,
+    channels: options.channels,
+    fit: options.fit,
+    classes: layout.classes.map((folder) => ({
+      name: displayName(folder),
+      folder,
+      included: true,
+      count: 0,
+    })),
+    ownSplit: layout.layout === 'split',
+    split: options.split,
+    count: 0,
+    total: work.length,
+    bytes: 0,
+    skipped: skipped.slice(0, MAX_LISTED),
+    skippedCount: skipped.length,
+    duplicates: [],
+    emptyClasses: layout.emptyClasses,
+    status: 'importing',
+    note: null,
+  };
+  await putMeta(meta);
+  const dups = new DuplicateIndex();
+  const gate = new Gate();
+  const target = {
+    size: options.size,
+    channels: options.channels,
+    fit: options.fit,
+    maxPixels: limits.maxPixels,
+  };
+  const process = async (entry: SourceEntry, unreadable: string | undefined): Promise<Outcome> => {
+    if (unreadable !== undefined) return { kind: 'skip', reason: unreadable };
+    let bytes: Uint8Array;
+    try {
+      bytes = await entry.read();
+    } catch (e) {
+      return { kind: 'skip', reason: (e as Error).message || 'the file could not be read' };
+    }
+    const hash = await contentHash(bytes);
+    const decode = () => decodeToPlanes(bytes, target);
+    try {
+      const large = (declaredPixels(bytes) ?? 0) > LARGE_PIXELS || bytes.length > 32 * 1024 * 1024;
+      const pixels = large ? await gate.run(decode) : await decode();
+      return { kind: 'ok', hash, size: bytes.length, pixels };
+    } catch (e) {
+      const reason = e instanceof DecodeProblem ? e.message : 'corrupt or unsupported image';
+      return { kind: 'skip', reason, hash, size: bytes.length };
+    }
+  };
+  const batchSize = options.batchSize ?? 128;
+  let done = 0;
+  let cancelled = false;
+  const report = (phase: ImportProgress['phase']): void => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = done > 0 ? done / seconds : null;
+    progress({
+      phase,
+      done,
+      total: work.length,
+      skipped: meta.skippedCount,
+      duplicates: meta.duplicates.length,
+      rate,
+      secondsLeft: rate ? (work.length - done) / rate : null,
+    });
+  };
+  report('importing');
+  for (let start = 0; start < work.length; start += batchSize) {
+    await yieldToEventLoop();
+    if (signal.aborted) {
+      cancelled = true;
+      break;
+    }
+    const batch = work.slice(start, start + batchSize);
+    const outcomes: Outcome[] = new Array(batch.length);
+    let next = 0;
+    const runner = async (): Promise<void> => {
+      while (next < batch.length) {
+        const i = next++;
+        const item = batch[i]!;
+        outcomes[i] = await process(
+          listed.entries.get(item.path)!,
+          listed.unreadable.get(item.path),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batch.length) }, runner));
+    const stored: StoredItem[] = [];
+    batch.forEach((item, i) => {
+      const out = outcomes[i]!;
+      if (out.hash !== undefined && out.size !== undefined) {
+        const first = dups.check(item.path, out.hash, out.size);
+        if (first !== null) {
+          if (meta.duplicates.length < MAX_LISTED)
+            meta.duplicates.push({ path: item.path, of: first });
+          return;
+        }
+      }
+      if (out.kind === 'skip') {
+        meta.skippedCount += 1;
+        if (meta.skipped.length < MAX_LISTED)
+          meta.skipped.push({ path: item.path, reason: out.reason });
+        return;
+      }
+      stored.push({
+        dataset: meta.id,
+        label: item.label!,
+        id: item.path,
+        split: item.split,
+        pixels: out.pixels,
+      });
+      meta.classes[item.label!]!.count += 1;
+      meta.count += 1;
+      meta.bytes += out.pixels.byteLength;
+    });
+    done += batch.length;
+    try {
+      await putBatch(meta, stored);
+    } catch (e) {
+      if (!isQuotaError(e)) throw e;
+      for (const s of stored) {
+        meta.classes[s.label]!.count -= 1;
+        meta.count -= 1;
+        meta.bytes -= s.pixels.byteLength;
+      }
+      meta.status = 'failed';
+      meta.note = `storage is full after ${meta.count} images`;
+      await putMeta(meta).catch(() => undefined);
+      throw new QuotaError(
+        `The browser's storage is full${await estimateText()}. ${meta.count.toLocaleString('en')} of ${work.length.toLocaleString('en')} images of “${meta.name}” were saved and are kept. Delete a dataset you no longer need (or free disk space) and import again.`,
+      );
+    }
+    report('importing');
+  }
+  meta.status = cancelled ? 'cancelled' : 'complete';
+  meta.note = cancelled
+    ? `cancelled after ${meta.count.toLocaleString('en')} of ${work.length.toLocaleString('en')} images`
+    : null;
+  await putMeta(meta);
+  report('done');
+  return { meta, cancelled, ms: performance.now() - started };
+}
