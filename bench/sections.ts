@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { ckaSection } from './cka';
+import { paperModelSection } from './paper-model';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -31,4 +32,4 @@ export interface BenchSection {
 }
 
 /** The sections after the feature-engine timings, in order. Add a feature's section here. */
-export const SECTIONS: BenchSection[] = [ckaSection];
+export const SECTIONS: BenchSection[] = [ckaSection, paperModelSection];

@@ -118,8 +118,14 @@ def _fixture(argv: list) -> int:
     return fixture_main(argv)
 
 
+def _bench(argv: list) -> int:
+    from .bench import main as bench_main
+
+    return bench_main(argv)
+
+
 COMMANDS = {"convert-guided-diffusion": main, "random-checkpoint": _random_checkpoint,
-            "fixture": _fixture}
+            "fixture": _fixture, "bench": _bench}
 
 
 def dispatch(argv: Optional[list] = None) -> int:
