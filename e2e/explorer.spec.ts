@@ -113,7 +113,9 @@ describe('explorer', () => {
     const { page, context } = await openApp(browser, link);
     expect(await title(page)).toMatch(/^Block 7 \(encoder\): 64 channels × 2×2/);
     expect(await page.getByRole('spinbutton', { name: 'Timestep value' }).inputValue()).toBe('300');
-    expect(await page.getByRole('spinbutton', { name: 'Seed' }).inputValue()).toBe('3');
+    expect(await page.getByRole('spinbutton', { name: 'Seed', exact: true }).inputValue()).toBe(
+      '3',
+    );
     expect(await page.getByRole('checkbox', { name: 'Log scale' }).isChecked()).toBe(true);
     expect(await page.getByRole('combobox', { name: 'Pool' }).inputValue()).toBe('2');
     expect(await page.getByTestId('image-label').innerText()).toMatch(/Bag \(test\/Bag\/2\.png\)/);
@@ -161,7 +163,7 @@ describe('explorer', () => {
     // Hover shows the value under the pointer.
     const big = page.getByTestId('big-map');
     const box = (await big.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await big.hover({ position: { x: box.width * 0.5 + 1, y: box.height * 0.5 + 1 } });
     await expect
       .poll(() => page.getByTestId('hover-value').innerText())
       .toMatch(/^\(16, 16\) = -?\d/);
@@ -199,7 +201,7 @@ describe('explorer', () => {
     await expect
       .poll(async () => JSON.parse(await mapsKey(page))[6])
       .toMatch(/^file:gradient\.png:/);
-    expect(query(page).get('image')).toBe('file:gradient.png');
+    await expect.poll(() => query(page).get('image')).toBe('file:gradient.png');
     await page.getByRole('combobox', { name: 'Fit' }).selectOption('pad');
     await expect
       .poll(() => page.getByTestId('image-label').innerText())
