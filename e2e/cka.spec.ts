@@ -4,33 +4,41 @@ import type { CkaConsole } from '../src/engine/ckaConsole';
 import { launch, openApp, screenshot } from './support/browser';
 
 /** The CKA worker on the page: a matrix of synthetic features on one device. */
-async function matrixInPage(page: Page, device: 'cpu' | 'webgpu') {
-  return page.evaluate(async (device) => {
-    const api = (globalThis as unknown as { diffprobeCka: CkaConsole }).diffprobeCka;
-    let s = 12345;
-    const rnd = () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return s / 2 ** 32 - 0.5;
-    };
-    const n = 300;
-    const base = Float32Array.from({ length: n * 40 }, rnd);
-    // related representations: a shared part, a block-specific part, an offset (centring matters)
-    const reps = [40, 64, 24, 130].map((d, k) => ({
-      d,
-      data: Float32Array.from(
-        { length: n * d },
-        (_, i) => base[Math.floor(i / d) * 40 + (i % 40)]! * (k + 1) + rnd() * k + 50,
-      ),
-    }));
-    const engine = api.createEngine();
-    try {
-      const r = await engine.matrix(reps, n, { method: 'linear', batchSize: 256, device });
-      const ref = api.core.linearCkaMatrix(reps, n);
-      return { values: Array.from(r.values), ref: Array.from(ref), ranOn: r.ranOn, note: r.note };
-    } finally {
-      engine.dispose();
-    }
-  }, device);
+async function matrixInPage(page: Page, device: 'cpu' | 'webgpu', threads = 1) {
+  return page.evaluate(
+    async ({ device, threads }) => {
+      const api = (globalThis as unknown as { diffprobeCka: CkaConsole }).diffprobeCka;
+      let s = 12345;
+      const rnd = () => {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        return s / 2 ** 32 - 0.5;
+      };
+      const n = 300;
+      const base = Float32Array.from({ length: n * 40 }, rnd);
+      // related representations: a shared part, a block-specific part, an offset (centring matters)
+      const reps = [40, 64, 24, 130].map((d, k) => ({
+        d,
+        data: Float32Array.from(
+          { length: n * d },
+          (_, i) => base[Math.floor(i / d) * 40 + (i % 40)]! * (k + 1) + rnd() * k + 50,
+        ),
+      }));
+      const engine = api.createEngine();
+      try {
+        const r = await engine.matrix(reps, n, {
+          method: 'linear',
+          batchSize: 256,
+          device,
+          threads,
+        });
+        const ref = api.core.linearCkaMatrix(reps, n);
+        return { values: Array.from(r.values), ref: Array.from(ref), ranOn: r.ranOn, note: r.note };
+      } finally {
+        engine.dispose();
+      }
+    },
+    { device, threads },
+  );
 }
 
 describe('CKA in Chromium (WebGPU: the software adapter in CI)', () => {
@@ -42,12 +50,16 @@ describe('CKA in Chromium (WebGPU: the software adapter in CI)', () => {
     await browser?.close();
   });
 
-  it('the WebGPU Gram products agree with the float64 CPU products', async () => {
+  it('the WebGPU and the threaded CPU Gram products agree with the float64 CPU products', async () => {
     const { page, context, errors } = await openApp(browser);
     await expect.poll(() => page.evaluate(() => typeof globalThis.diffprobeCka)).toBe('object');
     const cpu = await matrixInPage(page, 'cpu');
     expect(cpu.ranOn).toBe('cpu');
     cpu.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
+    // three helper threads (shared memory): the same numbers
+    const threaded = await matrixInPage(page, 'cpu', 3);
+    expect(threaded.note).toMatch(/3 threads/);
+    threaded.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
     const gpu = await matrixInPage(page, 'webgpu');
     expect(gpu.ranOn).toBe('webgpu');
     expect(gpu.note).toMatch(/WebGPU/);

@@ -7,6 +7,7 @@ import { ckaMatrix } from '../../src/core/cka';
 import { centerAll, ckaFromDots, gramDotSteps } from '../../src/core/cka/gramDots';
 import { checkpoint } from '../shared/jobs';
 import { gpuContext, gpuGramDots } from './gpuGramDots';
+import { cpuThreads, parallelGramDots } from './parallelGramDots';
 
 export interface CkaRepresentation {
   /** n×d row-major. */
@@ -22,6 +23,8 @@ export interface CkaMatrixOptions {
   batchSize: number;
   /** 'auto': WebGPU for the linear form when a device is there, else the CPU. */
   device: CkaDevice;
+  /** CPU threads for the linear products (default: the machine's cores, when memory can be shared). */
+  threads?: number;
 }
 
 export interface CkaMatrixResult {
@@ -82,6 +85,20 @@ export async function runCkaMatrix(
     } else if (opts.device === 'webgpu') {
       throw new Error(`WebGPU is not available: ${gpu}`);
     } else note = `CPU, float64 (${gpu})`;
+  }
+  const threads = opts.threads ?? cpuThreads();
+  if (threads > 1) {
+    progress({ done: 0, stage: `Gram products on ${threads} CPU threads` });
+    const S = await parallelGramDots(Xc, dims, n, threads, async (share) => {
+      progress({ done: share, stage: `Gram products on ${threads} CPU threads` });
+      await checkpoint(signal);
+    });
+    return {
+      values: ckaFromDots(S, m),
+      ranOn: 'cpu',
+      note: `${note}, ${threads} threads`,
+      ms: performance.now() - t0,
+    };
   }
   const steps = gramDotSteps(Xc, dims, n);
   let r = steps.next();
