@@ -1,0 +1,44 @@
+import type { DatasetMeta } from '../../../workers/dataset.worker';
+
+/** What an import left out, and why: skipped files, duplicates, empty class folders. */
+export function ImportReport({ meta }: { meta: DatasetMeta }) {
+  const { skipped, skippedCount, duplicates, emptyClasses, note } = meta;
+  if (!skippedCount && !duplicates.length && !emptyClasses.length && !note) return null;
+  return (
+    <div className="ds-report" data-testid="import-report">
+      {note && <p className="ds-note">Import {note}.</p>}
+      {emptyClasses.length > 0 && (
+        <p>
+          Empty class folders (no images, left out): {emptyClasses.map((c) => `“${c}”`).join(', ')}
+        </p>
+      )}
+      {skippedCount > 0 && (
+        <details>
+          <summary>
+            {skippedCount} file{skippedCount === 1 ? '' : 's'} skipped
+            {skipped.length < skippedCount ? ` (first ${skipped.length} listed)` : ''}
+          </summary>
+          <ul data-testid="skipped-list">
+            {skipped.map((s) => (
+              <li key={s.path}>
+                <code>{s.path}</code>: {s.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {duplicates.length > 0 && (
+        <details>
+          <summary>{duplicates.length} duplicate files left out</summary>
+          <ul data-testid="duplicate-list">
+            {duplicates.map((d) => (
+              <li key={d.path}>
+                <code>{d.path}</code> is the same as <code>{d.of}</code>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+import { useRef, useState } from 'react';
+import type { DragEvent } from 'react';
+import { DEMO_DATASET_URL } from '../../engine/datasetAccess';
+import { importDataset } from '../../engine/datasetsSession';
+import { useAppStore } from '../../store';
+import { filesFromDirectoryHandle, filesFromDrop, filesFromInput, isZip } from './dropFiles';
+import type { PickedFiles } from './dropFiles';
+
+function importPicked(picked: PickedFiles): void {
+  void importDataset({
+    kind: 'files',
+    origin: 'folder',
+    name: picked.name,
+    files: picked.files,
+    dirs: picked.dirs,
+  });
+}
+
+function importZip(file: File): void {
+  void importDataset({ kind: 'zip', name: file.name.replace(/\.zip$/i, ''), file });
+}
+
+/** The ways in: drop a folder or zip, pick a folder, open a zip, the demo set. */
+export function ImportSources() {
+  const busy = useAppStore((s) => s.datasets.importing !== null);
+  const notify = useAppStore((s) => s.notify);
+  const [over, setOver] = useState(false);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  const onDrop = async (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setOver(false);
+    if (busy) return notify('warning', 'An import is running: wait for it or cancel it first.');
+    const single = event.dataTransfer.files.length === 1 ? event.dataTransfer.files[0]! : null;
+    const entry = event.dataTransfer.items[0]?.webkitGetAsEntry?.() ?? null;
+    if (single && isZip(single) && (!entry || entry.isFile)) return importZip(single);
+    const picked = await filesFromDrop(event.dataTransfer);
+    if (!picked) return notify('error', 'Nothing to import was dropped: drop a folder or a .zip.');
+    importPicked(picked);
+  };
+
+  const pickFolder = async () => {
+    const picker = (window as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> })
+      .showDirectoryPicker;
+    if (!picker) return folderInput.current?.click();
+    try {
+      importPicked(await filesFromDirectoryHandle(await picker()));
+    } catch (e) {
+      if ((e as DOMException).name !== 'AbortError') {
+        notify('error', `The folder could not be read: ${(e as Error).message}`);
+      }
+    }
+  };
+
+  return (
+    <section className="ds-sources" aria-label="Add a dataset">
+      <div
+        className={over ? 'ds-drop over' : 'ds-drop'}
+        data-testid="dataset-drop"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => void onDrop(e)}
+      >
+        <p>
+          Drop a folder here (one subfolder per class, or <code>train/</code> and <code>test/</code>{' '}
+          with class folders), or a <code>.zip</code> laid out the same way.
+        </p>
+        <div className="ds-buttons">
+          <button type="button" disabled={busy} onClick={() => void pickFolder()}>
+            Choose a folder…
+          </button>
+          <label className="ds-file-button">
+            Open a .zip…
+            <input
+              type="file"
+              accept=".zip,application/zip"
+              aria-label="Open a zip file"
+              disabled={busy}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file) importZip(file);
+              }}
+            />
+          </label>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              void importDataset({
+                kind: 'url',
+                name: 'Fashion-MNIST demo',
+                url: new URL(DEMO_DATASET_URL, location.href).href,
+              })
+            }
+          >
+            Import the demo set
+          </button>
+        </div>
+        <input
+          ref={folderInput}
+          className="ds-hidden-input"
+          type="file"
+          multiple
+          aria-label="Choose a folder of class folders"
+          disabled={busy}
+          {...{ webkitdirectory: '' }}
+          onChange={(e) => {
+            const list = e.target.files;
+            if (list && list.length > 0) importPicked(filesFromInput(list));
+            e.target.value = '';
+          }}
+        />
+      </div>
+    </section>
+  );
+}
