@@ -126,7 +126,9 @@ async function main(): Promise<void> {
       headless: true,
       args: [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'],
     });
-    for (const section of SECTIONS) {
+    // `--no-sections`: only the feature-engine timings.
+    const sections = process.argv.includes('--no-sections') ? [] : SECTIONS;
+    for (const section of sections) {
       if (only && section.name !== only) continue;
       console.log(`\n— ${section.name} —`);
       sectionResults[section.name] = await section.run({ browser, base, quick });
@@ -207,7 +209,11 @@ async function main(): Promise<void> {
     });
     await browser.close();
   } finally {
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    try {
+      if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // the server is already gone
+    }
   }
   if (!only) {
     for (const batch of [1, 32]) rows.push(await timeNode(outputs, batch));
