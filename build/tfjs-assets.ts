@@ -4,12 +4,11 @@ import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
 import { ISOLATION_HEADERS } from './security-headers.ts';
 
-/** tfjs-backend-wasm's binaries (plain, SIMD, SIMD + threads), served under `/tfjs/`. */
-export const TFJS_FILES = [
-  'tfjs-backend-wasm.wasm',
-  'tfjs-backend-wasm-simd.wasm',
-  'tfjs-backend-wasm-threaded-simd.wasm',
-] as const;
+/**
+ * tfjs-backend-wasm's binaries (plain and SIMD), served under `/tfjs/`. The threaded build is
+ * not shipped: the heads worker runs tfjs single-threaded (see workers/heads/backend.ts).
+ */
+export const TFJS_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const;
 
 function tfjsWasmDist(): string {
   const require = createRequire(import.meta.url);

@@ -20,12 +20,16 @@ async function tryWebgpu(): Promise<string | null> {
   const adapter = await navigator.gpu.requestAdapter().catch(() => null);
   if (!adapter) return 'no WebGPU adapter';
   await import('@tensorflow/tfjs-backend-webgpu');
-  if (!(await tf.setBackend('webgpu').catch(() => false))) return 'the WebGPU backend did not start';
+  if (!(await tf.setBackend('webgpu').catch(() => false)))
+    return 'the WebGPU backend did not start';
   return null;
 }
 
 async function tryWasm(): Promise<string | null> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // One thread: tfjs's pthread workers are built from a stringified function that a minified
+  // bundle breaks ("e is not defined"), and the two cores are busy with the U-Net anyway.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   wasm.setWasmPaths(new URL(TFJS_BASE, self.location.origin).href);
   if (!(await tf.setBackend('wasm').catch(() => false))) return 'the WASM backend did not start';
   return null;

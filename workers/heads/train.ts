@@ -112,35 +112,33 @@ export async function trainHead(
       const order = permutation(nTrain, rng);
       const t0 = performance.now();
       let lossSum = tf.scalar(0);
-      let correct = tf.scalar(0);
       for (let s = 0; s < nTrain; s += config.batchSize) {
         const idx = order.subarray(s, Math.min(nTrain, s + config.batchSize));
-        const { value, grads, hits } = tf.tidy(() => {
+        const { value, grads } = tf.tidy(() => {
           const it = tf.tensor1d(idx, 'int32');
           const xb = tf.gather(xTrain, it) as TF.Tensor2D;
           const yb = tf.gather(yTrain, it) as TF.Tensor1D;
-          const vg = tf.valueAndGrads(lossOf(xb, yb))(params);
-          // Training accuracy on the batch as it is seen (before this step's update).
-          const logits = headLogits(tf, head, asMap(names, params), xb);
-          const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), yb), 'float32'));
-          return { value: vg.value, grads: vg.grads, hits };
+          return tf.valueAndGrads(lossOf(xb, yb))(params);
         });
         params = opt.apply(params, grads, lr);
         tf.dispose(grads);
         const nextLoss = tf.add(lossSum, tf.mul(value, idx.length));
-        const nextCorrect = tf.add(correct, hits);
-        tf.dispose([lossSum, correct, value, hits]);
+        tf.dispose([lossSum, value]);
         lossSum = nextLoss as TF.Scalar;
-        correct = nextCorrect as TF.Scalar;
         if (hooks.checkpoint && (s / config.batchSize) % 8 === 7) await hooks.checkpoint();
       }
+      // The mean loss of the epoch's minibatches (as they were seen), like a PyTorch loop logs it.
       const trainLoss = (await lossSum.data())[0]! / nTrain;
-      const trainAcc = (await correct.data())[0]! / nTrain;
-      tf.dispose([lossSum, correct]);
+      tf.dispose(lossSum);
       const ms = performance.now() - t0;
+      let trainAcc = NaN;
       let testLoss = NaN;
       let testAcc = NaN;
       if (hooks.evalEveryEpoch !== false || epoch === config.epochs - 1) {
+        // Accuracy of the head at the end of the epoch, on the whole training set.
+        const tr = evaluate(tf, head, params, names, xTrain, yTrain);
+        trainAcc = (await tr.correct.data())[0]! / nTrain;
+        tf.dispose([tr.loss, tr.correct, tr.logits]);
         const ev = evaluate(tf, head, params, names, xTest, yTest);
         testLoss = (await ev.loss.data())[0]!;
         testAcc = nTest ? (await ev.correct.data())[0]! / nTest : NaN;
