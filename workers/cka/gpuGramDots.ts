@@ -4,7 +4,7 @@
  * and the per-workgroup partial sums are added in float64 here. Memory on the GPU: the n×D
  * features plus m panels of P×n f32, P chosen to fit the device's binding limit.
  */
-import { GRAM_PANEL_WGSL, PAIR_DOTS_WGSL } from './shaders';
+import { GRAM_PANEL_WGSL, GRAM_TILE, PAIR_DOTS_WGSL } from './shaders';
 
 export interface GpuContext {
   device: GPUDevice;
@@ -142,7 +142,7 @@ export async function gpuGramDots(
       pass.setPipeline(gramPipe);
       for (let i = 0; i < m; i++) {
         pass.setBindGroup(0, gramGroups[i]!);
-        pass.dispatchWorkgroups(Math.ceil(n / 16), Math.ceil(rows / 16));
+        pass.dispatchWorkgroups(Math.ceil(n / GRAM_TILE), Math.ceil(rows / GRAM_TILE));
       }
       pass.setPipeline(dotPipe);
       pass.setBindGroup(0, dotGroup);
