@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { ckaSection } from './cka';
 import { paperModelSection } from './paper-model';
+import { explorerSection } from './explorer';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -32,4 +33,4 @@ export interface BenchSection {
 }
 
 /** The sections after the feature-engine timings, in order. Add a feature's section here. */
-export const SECTIONS: BenchSection[] = [ckaSection, paperModelSection];
+export const SECTIONS: BenchSection[] = [ckaSection, paperModelSection, explorerSection];
