@@ -9,12 +9,14 @@ const BASE_FLAGS = CHROMIUM_FLAGS;
 export interface LaunchOptions {
   /** Launch with the (software, in CI) WebGPU adapter enabled. */
   webgpu: boolean;
+  /** More Chromium flags (e.g. a fake webcam). */
+  args?: string[];
 }
 
-export async function launch({ webgpu }: LaunchOptions): Promise<Browser> {
+export async function launch({ webgpu, args: extra = [] }: LaunchOptions): Promise<Browser> {
   const args = webgpu
-    ? [...BASE_FLAGS, '--enable-unsafe-webgpu']
-    : [...BASE_FLAGS, '--disable-features=WebGPU,Vulkan', '--disable-gpu'];
+    ? [...BASE_FLAGS, '--enable-unsafe-webgpu', ...extra]
+    : [...BASE_FLAGS, '--disable-features=WebGPU,Vulkan', '--disable-gpu', ...extra];
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args });
 }
 

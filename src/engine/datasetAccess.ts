@@ -117,3 +117,9 @@ export async function currentDataset(size: number, channels: 1 | 3): Promise<Lab
   }
   return loadDemoDataset(size, channels);
 }
+
+/** For the browser console and tests: `diffprobeDatasets.currentDataset(32, 1)`. */
+(globalThis as { diffprobeDatasets?: unknown }).diffprobeDatasets = {
+  currentDataset,
+  selectedDatasetId,
+};

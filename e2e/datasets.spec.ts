@@ -1,0 +1,270 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  classFolders,
+  corruptPng,
+  flatPng,
+  greyPng,
+  writeFolder,
+  zip,
+  zipDeclaring,
+  zipWithBombEntry,
+} from './support/datasetFixtures';
+import { launch, openApp, screenshot } from './support/browser';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch({ webgpu: false });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openDatasets(): Promise<{
+  page: Page;
+  errors: string[];
+  close: () => Promise<void>;
+}> {
+  const { context, page, errors, foreign } = await openApp(browser);
+  await page.getByRole('tab', { name: 'Datasets' }).click();
+  await page.getByRole('button', { name: 'Choose a folder…' }).waitFor();
+  return {
+    page,
+    errors,
+    close: async () => {
+      expect(foreign).toEqual([]);
+      await context.close();
+    },
+  };
+}
+
+async function uploadZip(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await page.getByLabel('Open a zip file').setInputFiles({
+    name,
+    mimeType: 'application/zip',
+    buffer: Buffer.from(bytes),
+  });
+}
+
+/** Waits for the import to end (the progress line goes away). */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector('[data-testid="import-progress"]'),
+    null,
+    {
+      timeout: 120_000,
+    },
+  );
+}
+
+async function notices(page: Page): Promise<string> {
+  return (await page.getByRole('list', { name: 'Messages' }).textContent()) ?? '';
+}
+
+interface Snapshot {
+  name: string;
+  classes: string[];
+  train: number;
+  test: number;
+  ids: string[];
+  first: number[];
+}
+
+/** What heads and CKA would get: `currentDataset(32, 1)` in the page. */
+async function current(page: Page): Promise<Snapshot> {
+  return page.evaluate(async () => {
+    const api = (
+      globalThis as unknown as {
+        diffprobeDatasets: {
+          currentDataset(
+            s: number,
+            c: 1 | 3,
+          ): Promise<{
+            name: string;
+            classes: string[];
+            train: { items: { id: string; x0: Float32Array }[] };
+            test: { items: { id: string }[] };
+          }>;
+        };
+      }
+    ).diffprobeDatasets;
+    const d = await api.currentDataset(32, 1);
+    return {
+      name: d.name,
+      classes: d.classes,
+      train: d.train.items.length,
+      test: d.test.items.length,
+      ids: [...d.train.items, ...d.test.items].map((i) => i.id).sort(),
+      first: Array.from(d.train.items[0]!.x0.slice(0, 70)),
+    };
+  });
+}
+
+describe('datasets: sources', () => {
+  it('imports a folder with bad files, lists what it skipped, survives a reload', async () => {
+    const files = {
+      ...classFolders(['cat', 'dog', 'café ☕ #1'], 5),
+      'cat/notes.txt': new TextEncoder().encode('not an image'),
+      'dog/broken.png': corruptPng(),
+      'dog/copy-of-1.png': greyPng(10_000),
+      'empty-class/readme.md': new TextEncoder().encode('# nothing here'),
+    };
+    const dir = writeFolder('pets', files);
+    const { page, errors, close } = await openDatasets();
+    await page.getByLabel('Choose a folder of class folders').setInputFiles(dir);
+    await settled(page);
+    const row = page.getByTestId('dataset-row');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toMatch(/pets.*15 images.*3 classes/);
+    const report = (await page.getByTestId('import-report').textContent()) ?? '';
+    expect(report).toContain('Empty class folders');
+    expect(report).toContain('“empty-class”');
+    await page.locator('summary', { hasText: /files? skipped/ }).click();
+    const skipped = (await page.getByTestId('skipped-list').textContent()) ?? '';
+    expect(skipped).toContain('cat/notes.txt: not an image');
+    expect(skipped).toContain('dog/broken.png: corrupt');
+    expect(skipped).toContain('empty-class/readme.md: not an image');
+    await page.locator('summary', { hasText: /duplicate files left out/ }).click();
+    expect(await page.getByTestId('duplicate-list').textContent()).toContain(
+      'dog/copy-of-1.png is the same as dog/1.png',
+    );
+    expect(await page.getByLabel('Name of class café ☕ #1').inputValue()).toBe('café ☕ #1');
+    expect(await page.getByRole('img', { name: 'First images of cat' }).count()).toBe(1);
+    await screenshot(page, 'datasets-folder');
+
+    const snap = await current(page);
+    expect(snap.name).toBe('pets');
+    expect(snap.classes).toEqual(['café ☕ #1', 'cat', 'dog']);
+    expect(snap.train + snap.test).toBe(15);
+    expect(snap.test).toBe(3); // 20% of 5 per class
+    expect(snap.ids).toContain('café ☕ #1/1.png');
+    // Pixels: the 28×28 image padded to 32×32 exactly as prepareImage does (row 2, from x=2).
+    expect(snap.first[64]).toBe(-1);
+
+    // Rename a class and leave one out: currentDataset follows.
+    await page.getByLabel('Name of class cat').fill('kitten');
+    await page.getByLabel('Name of class cat').press('Enter');
+    await page.getByLabel('Use class dog').uncheck();
+    await expect.poll(async () => (await current(page)).classes).toEqual(['café ☕ #1', 'kitten']);
+
+    await page.reload();
+    await page.getByRole('tab', { name: 'Datasets' }).click();
+    await expect.poll(() => page.getByTestId('dataset-row').count()).toBe(1);
+    expect((await current(page)).classes).toEqual(['café ☕ #1', 'kitten']);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('reads a zip with train/ and test/ as its own split, with a 50-megapixel image', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const split of ['train', 'test']) {
+      for (const [p, b] of Object.entries(
+        classFolders(['a', 'b'], split === 'train' ? 4 : 2, split === 'train' ? 0 : 500),
+      )) {
+        files[`${split}/${p}`] = b;
+      }
+    }
+    files['train/a/huge.png'] = flatPng(8000, 6250, 200); // 50 megapixels
+    const { page, errors, close } = await openDatasets();
+    await uploadZip(page, 'split-set.zip', zip(files, 0));
+    await settled(page);
+    expect(await page.getByTestId('dataset-row').textContent()).toMatch(/13 images.*2 classes/);
+    expect(await page.getByText('The dataset brings its own split').count()).toBe(1);
+    const snap = await current(page);
+    expect([snap.train, snap.test]).toEqual([9, 4]);
+    const huge = await page.evaluate(async () => {
+      const api = (
+        globalThis as unknown as {
+          diffprobeDatasets: {
+            currentDataset(
+              s: number,
+              c: 1,
+            ): Promise<{ train: { items: { id: string; x0: Float32Array }[] } }>;
+          };
+        }
+      ).diffprobeDatasets;
+      const d = await api.currentDataset(32, 1);
+      const item = d.train.items.find((i) => i.id === 'train/a/huge.png')!;
+      return [Math.min(...item.x0), Math.max(...item.x0)];
+    });
+    // Flat 200 everywhere: centre-cropped and downscaled, no padding.
+    expect(huge[0]).toBeCloseTo(200 / 127.5 - 1, 2);
+    expect(huge[1]).toBeCloseTo(200 / 127.5 - 1, 2);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('imports the built-in demo set through the same pipeline', async () => {
+    const { page, close } = await openDatasets();
+    await page.getByRole('button', { name: 'Import the demo set' }).click();
+    await settled(page);
+    expect(await page.getByTestId('dataset-row').textContent()).toMatch(/3,000 images.*10 classes/);
+    const snap = await current(page);
+    expect([snap.train, snap.test]).toEqual([2000, 1000]);
+    await close();
+  });
+});
+
+describe('datasets: bad input loses nothing', () => {
+  it('refuses a zip bomb, a > 2 GB zip and a non-zip, keeps what was loaded, disables one class', async () => {
+    const { page, errors, close } = await openDatasets();
+    await uploadZip(page, 'good.zip', zip(classFolders(['x', 'y'], 3)));
+    await settled(page);
+    await expect.poll(() => page.getByTestId('dataset-row').count()).toBe(1);
+
+    await uploadZip(
+      page,
+      'declared-3gb.zip',
+      zipDeclaring(classFolders(['x', 'y'], 1), 1.5 * 1024 ** 3),
+    );
+    await settled(page);
+    expect(await notices(page)).toMatch(
+      /declared-3gb.*could not be imported.*more than 2\.0 GB; nothing was unpacked/,
+    );
+
+    await uploadZip(
+      page,
+      'not-a-zip.zip',
+      new TextEncoder().encode('this is only text, not a zip at all'),
+    );
+    await settled(page);
+    expect(await notices(page)).toMatch(/not-a-zip.*not a zip file/);
+
+    await uploadZip(page, 'bomb-entry.zip', zipWithBombEntry(64));
+    await settled(page);
+    await page.locator('summary', { hasText: /files? skipped/ }).click();
+    expect(await page.getByTestId('skipped-list').textContent()).toMatch(
+      /a\/bomb\.png: expands \d+× \(a zip bomb\?\)/,
+    );
+
+    await uploadZip(page, 'one-class.zip', zip(classFolders(['only'], 4)));
+    await settled(page);
+    expect(await page.getByTestId('train-disabled').textContent()).toMatch(
+      /only one class \(“only”\)/,
+    );
+
+    const names = await page.getByTestId('dataset-row').allTextContents();
+    expect(names.join('\n')).toMatch(/good/);
+    expect(names).toHaveLength(3);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('skips loose files and zip entries that climb out of the folder', async () => {
+    const { page, close } = await openDatasets();
+    const files = {
+      ...classFolders(['a', 'b'], 2),
+      'loose.png': greyPng(1),
+      '../evil/x.png': greyPng(2),
+    };
+    await uploadZip(page, 'odd.zip', zip(files));
+    await settled(page);
+    await page.locator('summary', { hasText: /files? skipped/ }).click();
+    const skipped = (await page.getByTestId('skipped-list').textContent()) ?? '';
+    expect(skipped).toContain('loose.png: not in a class folder');
+    expect(skipped).toContain('../evil/x.png: the path leaves the zip');
+    await close();
+  });
+});

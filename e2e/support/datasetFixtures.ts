@@ -1,0 +1,102 @@
+/**
+ * Generated datasets for the browser tests and the bench: PNGs from encodePng, zips from
+ * fflate, folders written to a temporary directory (for <input webkitdirectory>), and the bad
+ * inputs the datasets issue names (corrupt files, a 50-megapixel image, zip bombs, odd names).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { zipSync } from 'fflate';
+import type { Zippable } from 'fflate';
+import { encodePng } from '../../src/core/image/png';
+
+/** A small grey PNG whose pixels depend on `seed` (so files differ unless asked not to). */
+export function greyPng(seed: number, size = 28): Uint8Array {
+  const px = new Uint8Array(size * size);
+  for (let i = 0; i < px.length; i++) px[i] = (seed * 31 + i * 7 + ((seed * i) % 13)) & 255;
+  return encodePng(px, size, size, 1);
+}
+
+/** A flat-colour PNG of width × height: a 50-megapixel one compresses to a few dozen kB. */
+export function flatPng(width: number, height: number, value = 128): Uint8Array {
+  return encodePng(new Uint8Array(width * height).fill(value), width, height, 1);
+}
+
+/** Bytes that claim to be a PNG but are cut short after the header. */
+export function corruptPng(): Uint8Array {
+  const good = greyPng(999);
+  const bad = good.slice(0, 60);
+  bad[50] = bad[50]! ^ 0xff;
+  return bad;
+}
+
+export type Files = Record<string, Uint8Array>;
+
+/** `classes` folders of `perClass` images each (distinct pixels). */
+export function classFolders(classes: string[], perClass: number, offset = 0): Files {
+  const out: Files = {};
+  classes.forEach((c, k) => {
+    for (let i = 0; i < perClass; i++) out[`${c}/${i + 1}.png`] = greyPng(offset + k * 10_000 + i);
+  });
+  return out;
+}
+
+export function zip(files: Files, level: 0 | 1 | 6 = 6): Uint8Array {
+  const z: Zippable = {};
+  for (const [path, bytes] of Object.entries(files)) z[path] = [bytes, { level }];
+  return zipSync(z);
+}
+
+/** Writes files under a fresh temporary folder `<tmp>/<name>/…`; returns that folder. */
+export function writeFolder(name: string, files: Files, emptyDirs: string[] = []): string {
+  const root = join(mkdtempSync(join(tmpdir(), 'diffprobe-ds-')), name);
+  for (const [path, bytes] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), bytes);
+  }
+  for (const d of emptyDirs) mkdirSync(join(root, d), { recursive: true });
+  mkdirSync(root, { recursive: true });
+  return root;
+}
+
+function centralRecords(zipBytes: Uint8Array): number[] {
+  const at: number[] = [];
+  for (let i = 0; i + 4 <= zipBytes.length; i++) {
+    if (
+      zipBytes[i] === 0x50 &&
+      zipBytes[i + 1] === 0x4b &&
+      zipBytes[i + 2] === 1 &&
+      zipBytes[i + 3] === 2
+    ) {
+      at.push(i);
+    }
+  }
+  return at;
+}
+
+/**
+ * A zip of a few hundred bytes whose central directory declares `declared` bytes per entry
+ * (e.g. 1.5 GB each: a set that would expand past 2 GB) — the guard must refuse it from the
+ * directory alone, without a real multi-gigabyte file.
+ */
+export function zipDeclaring(files: Files, declared: number): Uint8Array {
+  const out = zip(files, 0).slice();
+  const v = new DataView(out.buffer);
+  for (const at of centralRecords(out)) v.setUint32(at + 24, declared, true);
+  return out;
+}
+
+/** A zip with a real bomb entry: `mib` MiB of zeros deflated to a few kB, next to good images. */
+export function zipWithBombEntry(mib: number): Uint8Array {
+  return zipSync({
+    ...Object.fromEntries(Object.entries(classFolders(['a', 'b'], 3)).map(([p, b]) => [p, b])),
+    'a/bomb.png': [new Uint8Array(mib * 1024 * 1024), { level: 9 }],
+  });
+}
+
+/** `n` distinct images in `classes` classes, zipped without compression (PNG is compressed). */
+export function bigZip(n: number, classes = 10): Uint8Array {
+  const files: Files = {};
+  for (let i = 0; i < n; i++) files[`class-${i % classes}/${i}.png`] = greyPng(i);
+  return zip(files, 0);
+}
