@@ -127,6 +127,13 @@ class ConvertReducedTest(unittest.TestCase):
         errs = self._check(self.fp16, 1e-2)
         self.assertGreater(max(errs.values()), 1e-6)  # the weights were really rounded
 
+    @needs_ort
+    def test_check_command_passes_on_its_own_conversion(self):
+        from diffprobe_tools.guided import check
+
+        ckpt = os.path.join(self.tmp, "checkpoint.pt")
+        self.assertEqual(check.main([ckpt, *FLAGS, "--model", self.fp32, "--threads", "1"]), 0)
+
     def test_wrong_flags_are_refused_by_strict_loading(self):
         ckpt = os.path.join(self.tmp, "checkpoint.pt")
         out = os.path.join(self.tmp, "refused")

@@ -124,8 +124,14 @@ def _bench(argv: list) -> int:
     return bench_main(argv)
 
 
+def _check(argv: list) -> int:
+    from .check import main as check_main
+
+    return check_main(argv)
+
+
 COMMANDS = {"convert-guided-diffusion": main, "random-checkpoint": _random_checkpoint,
-            "fixture": _fixture, "bench": _bench}
+            "fixture": _fixture, "bench": _bench, "check": _check}
 
 
 def dispatch(argv: Optional[list] = None) -> int:
