@@ -10,7 +10,7 @@ The recipe is the app's (workers/heads/train.ts): optional standardisation with 
 set's mean and population std (std < 1e-6 → 1), PyTorch's default layer init, a seeded epoch
 order, minibatches of ``batchSize`` (last one partial), SGD (momentum, L2 weight decay) or Adam
 (L2 weight decay), the learning rate set per epoch (constant, StepLR, cosine). Prints JSON
-``{testAcc, trainLoss, epochs, msPerEpoch, threads}``.
+``{testAcc, trainLoss, epochs, msPerEpoch, msPerEpochSteady, threads}``.
 """
 
 from __future__ import annotations
@@ -112,6 +112,8 @@ def train_head(
         "trainLoss": train_loss,
         "epochs": cfg["epochs"],
         "msPerEpoch": float(np.mean(epoch_ms)) if epoch_ms else 0.0,
+        # Without the first epoch (warm-up), as the bench compares steady epochs.
+        "msPerEpochSteady": float(np.mean(epoch_ms[1:])) if len(epoch_ms) > 1 else 0.0,
         "threads": torch.get_num_threads(),
     }
 

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import '../../engine/headsConsole';
 import { loadSavedHeads } from '../../engine/headsLibrary';
 import { readClasses } from '../../engine/headsSession';
 import { useAppStore } from '../../store';

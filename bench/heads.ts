@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { TrainConfig } from '../src/core/heads/optim';
+import type { HeadsConsole } from '../src/engine/headsConsole';
+import { demoFeatures, python, writeHeadsNpy } from '../test/heads-features';
+import type { FeatureSplit } from '../test/heads-features';
+import type { BenchSection, SectionRow } from './sections';
+
+const BLOCK = 12;
+const T = 10;
+const POOL = 2;
+
+/** The paper's optimiser (SGD, momentum 0.9) at batch 64; test evaluation only at the end. */
+function recipe(epochs: number): TrainConfig {
+  return {
+    optimizer: 'sgd',
+    lr: 1e-2,
+    momentum: 0.9,
+    weightDecay: 0,
+    epochs,
+    batchSize: 64,
+    schedule: { kind: 'step', every: 7, gamma: 0.1 },
+    standardize: true,
+    seed: 0,
+  };
+}
+
+interface PageRun {
+  backend: string;
+  reason: string;
+  msPerEpoch: number;
+  testAcc: number;
+}
+
+/** Trains the linear probe in the heads worker (the app's code) on one tfjs backend. */
+async function trainInPage(
+  page: Page,
+  preference: 'wasm' | 'cpu' | 'webgpu',
+  train: FeatureSplit,
+  test: FeatureSplit,
+  config: TrainConfig,
+): Promise<PageRun> {
+  return page.evaluate(
+    async ({ preference, trainX, trainY, testX, testY, d, config }) => {
+      const api = (globalThis as unknown as { diffprobeHeads: HeadsConsole }).diffprobeHeads;
+      const engine = api.createEngine(preference);
+      try {
+        const info = await engine.backend();
+        const out = await engine.train(
+          { spec: { kind: 'linear', pool: 2 }, channels: d / 4, classes: 10 },
+          {
+            trainX: Float32Array.from(trainX),
+            trainY: Int32Array.from(trainY),
+            testX: Float32Array.from(testX),
+            testY: Int32Array.from(testY),
+          },
+          config,
+          () => undefined,
+          { evalEveryEpoch: false },
+        );
+        const steady = out.curves.slice(1);
+        return {
+          backend: info.backend,
+          reason: info.reason,
+          msPerEpoch: steady.reduce((a, c) => a + c.ms, 0) / Math.max(1, steady.length),
+          testAcc: out.curves.at(-1)!.testAcc,
+        };
+      } finally {
+        engine.dispose();
+      }
+    },
+    {
+      preference,
+      trainX: Array.from(train.x),
+      trainY: Array.from(train.y),
+      testX: Array.from(test.x),
+      testY: Array.from(test.y),
+      d: train.d,
+      config,
+    },
+  );
+}
+
+/**
+ * Linear-probe training time per epoch: the heads worker in Chromium (tfjs WASM, and the plain
+ * JS CPU backend) against PyTorch on the CPU, on the same features (block 12, t=10, pool 2 of
+ * the demo set: 2,000 × 256 training rows).
+ */
+export const headsSection: BenchSection = {
+  name: 'heads',
+  async run({ browser, base, quick }) {
+    const epochs = quick ? 4 : 10;
+    const config = recipe(epochs);
+    const train = await demoFeatures(BLOCK, T, POOL, 'train');
+    const test = await demoFeatures(BLOCK, T, POOL, 'test');
+    const dir = mkdtempSync(join(tmpdir(), 'diffprobe-bench-heads-'));
+    writeHeadsNpy(dir, train, test);
+    const caseName = `linear probe, ${train.y.length} × ${train.d} features (block ${BLOCK}, t=${T}, pool ${POOL}), batch 64, ms per epoch`;
+    const rows: SectionRow[] = [];
+    const r = spawnSync(
+      python(),
+      ['-m', 'diffprobe_tools.heads_torch', '--features', dir, '--config', '-', '--threads', '2'],
+      {
+        cwd: 'tools',
+        encoding: 'utf8',
+        input: JSON.stringify({ spec: { kind: 'linear', pool: POOL }, train: config, classes: 10 }),
+      },
+    );
+    if (r.status !== 0)
+      throw new Error(`PyTorch baseline failed: ${r.stderr.trim().split('\n').pop()}`);
+    const torch = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      msPerEpochSteady: number;
+      testAcc: number;
+      threads: number;
+    };
+    rows.push({
+      case: caseName,
+      runtime: `PyTorch CPU · ${torch.threads} threads`,
+      value: torch.msPerEpochSteady,
+      unit: 'ms',
+      note: `test accuracy ${(100 * torch.testAcc).toFixed(2)}%`,
+    });
+    const page = await browser.newPage();
+    const goals: Record<string, number> = {};
+    try {
+      await page.goto(base);
+      await page.waitForFunction(() => typeof globalThis.diffprobeHeads === 'object');
+      for (const preference of ['wasm', 'cpu'] as const) {
+        const run = await trainInPage(page, preference, train, test, config);
+        rows.push({
+          case: caseName,
+          runtime: `Chromium heads worker, tfjs ${run.backend.toUpperCase()} (${run.reason})`,
+          value: run.msPerEpoch,
+          unit: 'ms',
+          note: `test accuracy ${(100 * run.testAcc).toFixed(2)}%`,
+        });
+        goals[`${preference}VsTorchPerEpoch`] = run.msPerEpoch / torch.msPerEpochSteady;
+        console.log(
+          `heads: ${run.backend} ${run.msPerEpoch.toFixed(1)} ms/epoch vs PyTorch ${torch.msPerEpochSteady.toFixed(1)}`,
+        );
+      }
+    } finally {
+      await page.close();
+    }
+    return { rows, goals };
+  },
+};
