@@ -2,6 +2,8 @@ import type { Browser } from 'playwright-core';
 import { ckaSection } from './cka';
 import { paperModelSection } from './paper-model';
 import { explorerSection } from './explorer';
+import { datasetsSection } from './datasets';
+import { headsSection } from './heads';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -33,4 +35,10 @@ export interface BenchSection {
 }
 
 /** The sections after the feature-engine timings, in order. Add a feature's section here. */
-export const SECTIONS: BenchSection[] = [ckaSection, paperModelSection, explorerSection];
+export const SECTIONS: BenchSection[] = [
+  ckaSection,
+  paperModelSection,
+  explorerSection,
+  datasetsSection,
+  headsSection,
+];
