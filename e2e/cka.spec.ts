@@ -112,8 +112,43 @@ describe('CKA in Chromium (WebGPU: the software adapter in CI)', () => {
       page.getByRole('button', { name: 'Export PNG' }).click(),
     ]);
     expect(png.suggestedFilename()).toMatch(/^block-block-at-t-90-pool-2.*\.png$/);
+    await map.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByTestId('cka-map-hover').textContent()).toMatch(/image 1/);
     await screenshot(page, 'cka-blocks');
     expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('timestep × timestep at one block', async () => {
+    const { page, context, errors } = await openApp(browser);
+    await page.getByRole('tab', { name: 'CKA' }).click();
+    await page.getByLabel('what to compare').selectOption('timesteps');
+    await page.getByLabel('block for the timestep matrix').selectOption('12');
+    await page.getByLabel('Timesteps').fill('10, 300, 900');
+    await page.getByLabel('Timesteps').blur();
+    await page.getByLabel('number of images').selectOption('100');
+    await page.getByRole('button', { name: 'Compute CKA' }).click();
+    const matrix = page.getByTestId('cka-matrix');
+    await matrix.waitFor({ timeout: 150_000 });
+    expect(await matrix.getAttribute('aria-label')).toMatch(/timestep × timestep at block 12/);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const text = Buffer.concat(await (await csv.createReadStream()).toArray()).toString('utf8');
+    const rows = text
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    expect(rows[0]).toEqual(['', 't = 10', 't = 300', 't = 900']);
+    const v = (i: number, j: number) => Number(rows[i + 1]![j + 1]);
+    expect(v(1, 1)).toBeCloseTo(1, 6);
+    // nearer timesteps are more alike: t = 10 resembles t = 300 more than t = 900
+    expect(v(0, 1)).toBeGreaterThan(v(0, 2));
+    expect(v(0, 2)).toBe(v(2, 0));
+    await screenshot(page, 'cka-timesteps');
     expect(errors).toEqual([]);
     await context.close();
   });
