@@ -120,8 +120,7 @@ export function headLogits(tf: Tf, head: HeadShape, params: ParamMap, x: TF.Tens
 
 /** Mean softmax cross-entropy of logits [n, K] against integer labels [n]. */
 export function crossEntropy(tf: Tf, logits: TF.Tensor2D, labels: TF.Tensor1D): TF.Scalar {
-  const oneHot = tf.oneHot(labels, logits.shape[1]);
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as TF.Scalar;
+  return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]), logits) as TF.Scalar;
 }
 
 export function asMap(names: string[], tensors: TF.Tensor[]): ParamMap {

@@ -111,22 +111,27 @@ export async function trainHead(
       const lr = lrAt(config, epoch);
       const order = permutation(nTrain, rng);
       const t0 = performance.now();
+      // One gather per epoch puts the rows in this epoch's order; batches are then slices.
+      const [xEpoch, yEpoch] = tf.tidy(() => {
+        const it = tf.tensor1d(order, 'int32');
+        return [tf.gather(xTrain, it) as TF.Tensor2D, tf.gather(yTrain, it) as TF.Tensor1D];
+      });
       let lossSum = tf.scalar(0);
       for (let s = 0; s < nTrain; s += config.batchSize) {
-        const idx = order.subarray(s, Math.min(nTrain, s + config.batchSize));
+        const size = Math.min(config.batchSize, nTrain - s);
         const { value, grads } = tf.tidy(() => {
-          const it = tf.tensor1d(idx, 'int32');
-          const xb = tf.gather(xTrain, it) as TF.Tensor2D;
-          const yb = tf.gather(yTrain, it) as TF.Tensor1D;
+          const xb = tf.slice(xEpoch, [s, 0], [size, d]);
+          const yb = tf.slice(yEpoch, [s], [size]);
           return tf.valueAndGrads(lossOf(xb, yb))(params);
         });
         params = opt.apply(params, grads, lr);
         tf.dispose(grads);
-        const nextLoss = tf.add(lossSum, tf.mul(value, idx.length));
+        const nextLoss = tf.add(lossSum, tf.mul(value, size));
         tf.dispose([lossSum, value]);
         lossSum = nextLoss as TF.Scalar;
         if (hooks.checkpoint && (s / config.batchSize) % 8 === 7) await hooks.checkpoint();
       }
+      tf.dispose([xEpoch, yEpoch]);
       // The mean loss of the epoch's minibatches (as they were seen), like a PyTorch loop logs it.
       const trainLoss = (await lossSum.data())[0]! / nTrain;
       tf.dispose(lossSum);
