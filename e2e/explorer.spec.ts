@@ -138,7 +138,7 @@ describe('explorer', () => {
     await bad.context.close();
   });
 
-  it('draws the maps as the user asks: order, normalisation, colours, hover, channel, overlay, pages', async () => {
+  it('draws the maps as the user asks: order, normalisation, colours, hover, channel, overlay', async () => {
     const { page, context } = await openApp(browser, '?block=2&t=10');
     await mapsKey(page);
     const first = await page

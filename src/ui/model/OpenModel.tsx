@@ -50,7 +50,7 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
           Open your own model…
           <input
             type="file"
-            accept=".onnx,.json"
+            accept=".onnx,.json,.data"
             multiple
             disabled={disabled}
             aria-label="Open your own model (.onnx, with its manifest.json if you have it)"
