@@ -125,6 +125,8 @@ export const datasetsSection: BenchSection = {
     );
     out.push(...rows(`${n.toLocaleString('en')} PNGs from a folder`, folderRun));
     await context.close();
+    for (const r of out)
+      console.log(`${r.case}: ${r.value.toFixed(1)} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
     const rate = Math.min(zipRun.images / zipRun.seconds, folderRun.images / folderRun.seconds);
     const peak = Math.max(zipRun.peakRss, folderRun.peakRss);
     return {

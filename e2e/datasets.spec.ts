@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  bigZip,
   classFolders,
   corruptPng,
   flatPng,
@@ -41,11 +42,22 @@ async function openDatasets(): Promise<{
 }
 
 async function uploadZip(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  await page.getByLabel('Open a zip file').setInputFiles({
-    name,
-    mimeType: 'application/zip',
-    buffer: Buffer.from(bytes),
-  });
+  await importing(page, name.replace(/\.zip$/, ''), () =>
+    page.getByLabel('Open a zip file').setInputFiles({
+      name,
+      mimeType: 'application/zip',
+      buffer: Buffer.from(bytes),
+    }),
+  );
+}
+
+/** Runs `start` and waits for the import it starts to end (its closing message names it). */
+async function importing(page: Page, name: string, start: () => Promise<void>): Promise<void> {
+  const messages = page.getByRole('list', { name: 'Messages' }).getByText(`“${name}”`);
+  const before = await messages.count();
+  await start();
+  await expect.poll(() => messages.count(), { timeout: 120_000 }).toBeGreaterThan(before);
+  await settled(page);
 }
 
 /** Waits for the import to end (the progress line goes away). */
@@ -113,8 +125,9 @@ describe('datasets: sources', () => {
     };
     const dir = writeFolder('pets', files);
     const { page, errors, close } = await openDatasets();
-    await page.getByLabel('Choose a folder of class folders').setInputFiles(dir);
-    await settled(page);
+    await importing(page, 'pets', () =>
+      page.getByLabel('Choose a folder of class folders').setInputFiles(dir),
+    );
     const row = page.getByTestId('dataset-row');
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toMatch(/pets.*15 images.*3 classes/);
@@ -146,7 +159,7 @@ describe('datasets: sources', () => {
     // Rename a class and leave one out: currentDataset follows.
     await page.getByLabel('Name of class cat').fill('kitten');
     await page.getByLabel('Name of class cat').press('Enter');
-    await page.getByLabel('Use class dog').uncheck();
+    await page.getByLabel('Use class dog').click();
     await expect.poll(async () => (await current(page)).classes).toEqual(['café ☕ #1', 'kitten']);
 
     await page.reload();
@@ -198,8 +211,9 @@ describe('datasets: sources', () => {
 
   it('imports the built-in demo set through the same pipeline', async () => {
     const { page, close } = await openDatasets();
-    await page.getByRole('button', { name: 'Import the demo set' }).click();
-    await settled(page);
+    await importing(page, 'Fashion-MNIST demo', () =>
+      page.getByRole('button', { name: 'Import the demo set' }).click(),
+    );
     expect(await page.getByTestId('dataset-row').textContent()).toMatch(/3,000 images.*10 classes/);
     const snap = await current(page);
     expect([snap.train, snap.test]).toEqual([2000, 1000]);
@@ -266,5 +280,65 @@ describe('datasets: bad input loses nothing', () => {
     expect(skipped).toContain('loose.png: not in a class folder');
     expect(skipped).toContain('../evil/x.png: the path leaves the zip');
     await close();
+  });
+});
+
+describe('datasets: cancel keeps what was imported', () => {
+  it('stops a 6,000-image import part way and keeps the stored images', async () => {
+    const { page, close } = await openDatasets();
+    await page.getByLabel('Open a zip file').setInputFiles({
+      name: 'many.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(bigZip(6000)),
+    });
+    await page.getByText(/images\/s/).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel import' }).click();
+    await page.getByText(/Import cancelled; kept “many”/).waitFor({ timeout: 60_000 });
+    const row = (await page.getByTestId('dataset-row').textContent()) ?? '';
+    expect(row).toContain('partial (cancelled)');
+    const kept = Number(/([\d,]+) images/.exec(row)![1]!.replace(/,/g, ''));
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(6000);
+    const snap = await current(page);
+    expect(snap.train + snap.test).toBe(kept);
+    await close();
+  });
+});
+
+describe('datasets: webcam', () => {
+  it('captures frames into classes while a button is held, then saves them', async () => {
+    const cam = await launch({
+      webgpu: false,
+      args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    });
+    try {
+      const { context, page } = await openApp(cam);
+      await page.getByRole('tab', { name: 'Datasets' }).click();
+      await page.getByRole('button', { name: 'Capture from the webcam…' }).click();
+      await page.getByLabel('Webcam preview').waitFor();
+      await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
+      const hold = async (i: number) => {
+        const box = (await page
+          .getByRole('button', { name: 'Hold to capture' })
+          .nth(i)
+          .boundingBox())!;
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.waitForTimeout(900);
+        await page.mouse.up();
+      };
+      await page.getByLabel('Webcam class 1 name').fill('thumbs up');
+      await hold(0);
+      await hold(1);
+      const counts = await page.getByTestId('webcam-count').allTextContents();
+      for (const c of counts) expect(Number(c.split(' ')[0])).toBeGreaterThan(2);
+      await page.getByRole('button', { name: 'Save as a dataset' }).click();
+      await page.getByText(/Imported “Webcam/).waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('dataset-row').textContent()).toMatch(/2 classes/);
+      expect(await page.getByLabel('Name of class thumbs up').inputValue()).toBe('thumbs up');
+      await context.close();
+    } finally {
+      await cam.close();
+    }
   });
 });
