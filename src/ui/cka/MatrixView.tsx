@@ -25,6 +25,8 @@ export function MatrixView({ matrix, selectedRow, onSelectRow }: Props) {
         matrix.rowLabels.length,
         matrix.colLabels.length,
         labelWidth([...matrix.rowLabels, ...matrix.colLabels]),
+        520,
+        labelWidth([matrix.title]) + 12,
       ),
     [matrix],
   );

@@ -62,7 +62,7 @@ export function drawHeatmap(
     g.fillRect(l.barX + l.barW, y, 4, 1);
     g.fillText(v.toFixed(2), l.barX + l.barW + 6, y);
   }
-  g.fillText('CKA', l.barX - 2, l.top - 8);
+  g.fillText('CKA', l.barX - 2, l.top - 14);
   if (active) {
     g.strokeStyle = '#ff2d55';
     g.lineWidth = 2;

@@ -17,10 +17,11 @@ export function heatmapLayout(
   cols: number,
   labelWidth: number,
   maxSide = 520,
+  minWidth = 0,
 ): HeatmapLayout {
   const cell = Math.max(6, Math.min(40, Math.floor(maxSide / Math.max(rows, cols, 1))));
   const left = labelWidth + 8;
-  const top = 26;
+  const top = 36;
   const barX = left + cols * cell + 24;
   const barW = 14;
   return {
@@ -31,7 +32,7 @@ export function heatmapLayout(
     top,
     barX,
     barW,
-    width: barX + barW + 44,
+    width: Math.max(barX + barW + 44, minWidth),
     height: top + rows * cell + labelWidth + 8,
   };
 }
