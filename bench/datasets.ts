@@ -5,7 +5,8 @@
  * JS heap (CDP Performance.getMetrics) and the resident memory of Chromium's renderer
  * processes (the page and its workers), sampled every 100 ms.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { bigZip, greyPng, writeFolder } from '../e2e/support/datasetFixtures';
 import type { Files } from '../e2e/support/datasetFixtures';
@@ -13,13 +14,11 @@ import type { BenchSection, SectionRow } from './sections';
 
 const MiB = 1024 * 1024;
 
-/** Resident memory of every Chromium renderer process, in bytes (Linux /proc). */
-function rendererRss(): number {
+/** Resident memory of the given processes, in bytes (Linux /proc). */
+function rssOf(pids: number[]): number {
   let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const pid of pids) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer')) continue;
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const kb = /VmRSS:\s+(\d+) kB/.exec(status);
       if (kb) total += Number(kb[1]) * 1024;
@@ -38,11 +37,27 @@ interface Measured {
   progressSeen: string;
 }
 
-async function measureImport(page: Page, handOver: () => Promise<void>): Promise<Measured> {
+/** The renderer processes of this browser (the bench's page and its workers), by CDP. */
+async function rendererPids(browser: Browser): Promise<number[]> {
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+    return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+  } finally {
+    await session.detach();
+  }
+}
+
+async function measureImport(
+  browser: Browser,
+  page: Page,
+  handOver: () => Promise<void>,
+): Promise<Measured> {
   const cdp = await page.context().newCDPSession(page);
+  const rendererRss = async () => rssOf(await rendererPids(browser));
   await cdp.send('Performance.enable');
   let peakHeap = 0;
-  let peakRss = rendererRss();
+  let peakRss = await rendererRss();
   let sampling = true;
   let progressSeen = '';
   const sampler = (async () => {
@@ -50,7 +65,7 @@ async function measureImport(page: Page, handOver: () => Promise<void>): Promise
       const { metrics } = await cdp.send('Performance.getMetrics');
       const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
       peakHeap = Math.max(peakHeap, heap);
-      peakRss = Math.max(peakRss, rendererRss());
+      peakRss = Math.max(peakRss, await rendererRss());
       const text = await page
         .getByTestId('import-progress')
         .textContent({ timeout: 50 })
@@ -109,7 +124,7 @@ export const datasetsSection: BenchSection = {
     await page.getByRole('button', { name: 'Choose a folder…' }).waitFor();
     const out: SectionRow[] = [];
     const zipped = bigZip(n);
-    const zipRun = await measureImport(page, () =>
+    const zipRun = await measureImport(browser, page, () =>
       page.getByLabel('Open a zip file').setInputFiles({
         name: `bench-${n}.zip`,
         mimeType: 'application/zip',
@@ -120,7 +135,7 @@ export const datasetsSection: BenchSection = {
     const files: Files = {};
     for (let i = 0; i < n; i++) files[`class-${i % 10}/${i}.png`] = greyPng(n + i);
     const dir = writeFolder(`bench-${n}`, files);
-    const folderRun = await measureImport(page, () =>
+    const folderRun = await measureImport(browser, page, () =>
       page.getByLabel('Choose a folder of class folders').setInputFiles(dir),
     );
     out.push(...rows(`${n.toLocaleString('en')} PNGs from a folder`, folderRun));

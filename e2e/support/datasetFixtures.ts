@@ -14,6 +14,8 @@ import { encodePng } from '../../src/core/image/png';
 export function greyPng(seed: number, size = 28): Uint8Array {
   const px = new Uint8Array(size * size);
   for (let i = 0; i < px.length; i++) px[i] = (seed * 31 + i * 7 + ((seed * i) % 13)) & 255;
+  // The seed's bytes in the first pixels: every seed gives a different file.
+  for (let k = 0; k < 4; k++) px[k] = (seed >>> (8 * k)) & 255;
   return encodePng(px, size, size, 1);
 }
 

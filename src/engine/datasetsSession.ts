@@ -55,7 +55,7 @@ function outcome(result: ImportResult): string {
   const parts = [
     `${m.count.toLocaleString('en')} images in ${m.classes.length} classes`,
     m.skippedCount ? `${m.skippedCount} files skipped` : '',
-    m.duplicates.length ? `${m.duplicates.length} duplicates left out` : '',
+    m.duplicateCount ? `${m.duplicateCount} duplicates left out` : '',
     m.emptyClasses.length ? `${m.emptyClasses.length} empty class folders` : '',
   ].filter(Boolean);
   const verb = result.cancelled ? 'Import cancelled; kept' : 'Imported';
@@ -85,7 +85,7 @@ export async function importDataset(source: ImportSource): Promise<ImportResult 
     if (m.count === 0 && !result.cancelled) {
       s.notify('error', `“${m.name}” has no images in class folders: ${outcome(result)}`);
     } else {
-      s.notify(m.skippedCount || m.duplicates.length ? 'warning' : 'info', outcome(result));
+      s.notify(m.skippedCount || m.duplicateCount ? 'warning' : 'info', outcome(result));
     }
     await refreshDatasets();
     if (m.count > 0) selectDataset(m.id);

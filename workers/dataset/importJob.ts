@@ -119,6 +119,7 @@ export async function runImport(
     skipped: skipped.slice(0, MAX_LISTED),
     skippedCount: skipped.length,
     duplicates: [],
+    duplicateCount: 0,
     emptyClasses: layout.emptyClasses,
     status: 'importing',
     note: null,
@@ -162,7 +163,7 @@ export async function runImport(
       done,
       total: work.length,
       skipped: meta.skippedCount,
-      duplicates: meta.duplicates.length,
+      duplicates: meta.duplicateCount,
       rate,
       secondsLeft: rate ? (work.length - done) / rate : null,
     });
@@ -194,6 +195,7 @@ export async function runImport(
       if (out.hash !== undefined && out.size !== undefined) {
         const first = dups.check(item.path, out.hash, out.size);
         if (first !== null) {
+          meta.duplicateCount += 1;
           if (meta.duplicates.length < MAX_LISTED)
             meta.duplicates.push({ path: item.path, of: first });
           return;

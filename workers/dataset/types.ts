@@ -63,6 +63,8 @@ export interface DatasetMeta {
   skipped: SkippedFile[];
   skippedCount: number;
   duplicates: { path: string; of: string }[];
+  /** All duplicates (the list keeps the first ones). */
+  duplicateCount: number;
   emptyClasses: string[];
   status: DatasetStatus;
   /** Why an import stopped early (cancelled, quota, …). */

@@ -65,6 +65,8 @@ describe('wrapperPrefix', () => {
     expect(wrapperPrefix(['train/a/1.png'])).toBe('');
     expect(wrapperPrefix(['a/1.png', 'b/1.png'])).toBe('');
     expect(wrapperPrefix([])).toBe('');
+    // Only files in it: a single class folder, kept as the class.
+    expect(wrapperPrefix(['only/1.png', 'only/2.png'])).toBe('');
   });
 });
 

@@ -4,7 +4,8 @@
  *   <file>                        (directly in the root) label null,
  *   train|test/<class>/<file>     the same, per split (the dataset brings its own split).
  * A source whose files all sit in one top-level folder (other than train/ or test/) is read from
- * inside that folder (`stripWrapper`), so a dropped folder and its zip give the same item paths.
+ * inside that folder (`wrapperPrefix`), so a dropped folder and its zip give the same item paths;
+ * a folder holding only files (no subfolders) is one class, not a wrapper.
  * Hidden files and folders (".name") and __MACOSX/ are ignored. Item paths are relative to the
  * root, '/'-separated, and sorted in natural order (digit runs compare as numbers: 2.png before
  * 10.png); they are the item ids the seeded noise and the feature cache are keyed on. Classes are
@@ -128,7 +129,10 @@ export function wrapperPrefix(paths: readonly string[]): string {
   if (files.length === 0) return '';
   const tops = new Set(files.map((p) => (p.includes('/') ? p.split('/')[0]! : '')));
   const top = tops.size === 1 ? [...tops][0]! : '';
-  return top !== '' && !isSplitName(top) ? `${top}/` : '';
+  if (top === '' || isSplitName(top)) return '';
+  // A folder whose files all sit directly in it is one class, not a wrapper.
+  const prefix = `${top}/`;
+  return files.some((p) => p.slice(prefix.length).includes('/')) ? prefix : '';
 }
 
 /** Sorts relative file paths into items, classes and skipped files (see the module comment). */

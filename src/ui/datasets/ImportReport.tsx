@@ -29,7 +29,10 @@ export function ImportReport({ meta }: { meta: DatasetMeta }) {
       )}
       {duplicates.length > 0 && (
         <details>
-          <summary>{duplicates.length} duplicate files left out</summary>
+          <summary>
+            {meta.duplicateCount} duplicate files left out
+            {duplicates.length < meta.duplicateCount ? ` (first ${duplicates.length} listed)` : ''}
+          </summary>
           <ul data-testid="duplicate-list">
             {duplicates.map((d) => (
               <li key={d.path}>
