@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openApp, screenshot } from './support/browser';
+
+/** A test image from the demo set (a sandal) as a PNG file. */
+function demoPng(): Buffer {
+  const files = unzipSync(readFileSync('public/datasets/fashion-mnist-demo.zip'));
+  const name = Object.keys(files).find((p) => /^test\/[^/]*[Ss]andal[^/]*\/.+\.png$/.test(p))!;
+  return Buffer.from(files[name]!);
+}
+
+async function openHeads(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Heads' }).click();
+  // The model and the dataset's classes are in: the parameter count is a number.
+  await expect
+    .poll(() => page.getByTestId('head-params').textContent(), { timeout: 60_000 })
+    .toMatch(/: [\d,]+ parameters/);
+}
+
+async function fill(page: Page, testId: string, value: string): Promise<void> {
+  await page.getByTestId(testId).fill(value);
+}
+
+describe('heads in Chromium (tfjs on WASM)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch({ webgpu: false });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('trains a linear probe with live curves, then shows accuracy, confusion and mistakes; export, import, classify', async () => {
+    const { page, context, errors, foreign } = await openApp(browser);
+    await openHeads(page);
+    // Linear head, pool 2 on an early block (fast to extract): 64·2·2·10 + 10 parameters.
+    await page.getByTestId('head-block').selectOption('5');
+    await expect
+      .poll(() => page.getByTestId('head-params').textContent())
+      .toContain('2,570 parameters');
+    await fill(page, 'head-epochs', '6');
+    await page.getByRole('button', { name: 'Train head' }).click();
+    await page.getByTestId('train-curves').waitFor({ timeout: 150_000 });
+    await expect
+      .poll(() => page.getByTestId('heads-status').getAttribute('data-status'), {
+        timeout: 120_000,
+      })
+      .toBe('done');
+    expect(await page.getByTestId('train-curves').getAttribute('data-epochs')).toBe('6');
+    expect(await page.getByTestId('heads-backend').textContent()).toMatch(/WASM/);
+    const acc = Number(
+      (await page.getByTestId('head-test-accuracy').textContent())!.replace('%', ''),
+    );
+    // The default model's block 5 at pool 2 reaches ≈85% with a full probe; 6 epochs on 2,000 images
+    // are well above chance (10%).
+    expect(acc).toBeGreaterThan(65);
+    expect(await page.getByTestId('confusion-matrix').locator('tbody tr').count()).toBe(10);
+    expect(await page.getByTestId('per-class-accuracy').locator('tr').count()).toBe(10);
+    expect(await page.getByTestId('misclassified').locator('li').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('saved-heads').locator('tbody tr').count()).toBe(1);
+    await screenshot(page, 'heads-trained');
+
+    // Export one file, import it back (a second row), and refuse a broken file with a reason.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('button', { name: /^Export / })
+        .first()
+        .click(),
+    ]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const file = JSON.parse(text) as {
+      format: string;
+      block: number;
+      t: number;
+      pool: number;
+      classes: string[];
+    };
+    expect(file).toMatchObject({ format: 'diffprobe-head', block: 5, t: 10, pool: 2 });
+    expect(file.classes).toHaveLength(10);
+    const copy = JSON.stringify({ ...JSON.parse(text), id: 'imported-copy' });
+    await page
+      .getByTestId('head-import')
+      .setInputFiles({
+        name: 'copy.head.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(copy),
+      });
+    await expect.poll(() => page.getByTestId('saved-heads').locator('tbody tr').count()).toBe(2);
+    await page
+      .getByTestId('head-import')
+      .setInputFiles({
+        name: 'broken.head.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"format":"diffprobe-head","version":1}'),
+      });
+    await expect
+      .poll(() => page.getByText(/broken\.head\.json: not a diffprobe head file/).count())
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId('saved-heads').locator('tbody tr').count()).toBe(2);
+
+    // Classify a dropped image with the imported head: top 3 with probabilities.
+    await page
+      .getByTestId('classify-input')
+      .setInputFiles({ name: 'sandal.png', mimeType: 'image/png', buffer: demoPng() });
+    await page.getByTestId('classify-result').waitFor({ timeout: 60_000 });
+    const ranked = await page.getByTestId('classify-result').locator('li').allTextContents();
+    expect(ranked).toHaveLength(3);
+    const probs = ranked.map((r) => Number(/([\d.]+)%/.exec(r)![1]));
+    expect(probs[0]).toBeGreaterThanOrEqual(probs[1]!);
+    expect(probs.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100.1);
+
+    // Stored heads survive a reload.
+    await page.reload();
+    await openHeads(page);
+    await expect.poll(() => page.getByTestId('saved-heads').locator('tbody tr').count()).toBe(2);
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 400_000);
+
+  it('cancels a training run at once and keeps the worker usable', async () => {
+    const { page, context, errors } = await openApp(browser);
+    await openHeads(page);
+    await page.getByTestId('head-block').selectOption('5');
+    await page.getByTestId('head-kind').selectOption('attention');
+    await fill(page, 'head-epochs', '200');
+    await page.getByRole('button', { name: 'Train head' }).click();
+    await expect
+      .poll(() => page.getByTestId('heads-status').getAttribute('data-status'), {
+        timeout: 150_000,
+      })
+      .toBe('training');
+    await page.getByTestId('train-curves').waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Cancel training' }).click();
+    await expect
+      .poll(() => page.getByTestId('heads-status').getAttribute('data-status'))
+      .toBe('cancelled');
+    const epochs = Number(await page.getByTestId('train-curves').getAttribute('data-epochs'));
+    expect(epochs).toBeLessThan(200);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 400_000);
+
+  it('a reduced sweep: every block × 2 timesteps on a subset, heatmap with the best cell and both curves', async () => {
+    const { page, context, errors } = await openApp(browser);
+    await openHeads(page);
+    await fill(page, 'sweep-ts', '10, 300');
+    await fill(page, 'sweep-limit', '10');
+    await fill(page, 'sweep-epochs', '5');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await expect
+      .poll(() => page.getByTestId('sweep-status').getAttribute('data-status'), {
+        timeout: 300_000,
+        interval: 1000,
+      })
+      .toBe('done');
+    const cells = page.getByTestId('sweep-heatmap').locator('rect');
+    expect(await cells.count()).toBe(19 * 2);
+    expect(await page.getByTestId('sweep-best').count()).toBe(1);
+    expect(await page.getByTestId('sweep-best-text').textContent()).toMatch(
+      /Best: block \d+, t=(10|300)/,
+    );
+    expect(
+      await page.getByTestId('sweep-by-block').locator('circle').count(),
+    ).toBeGreaterThanOrEqual(19);
+    expect(await page.getByTestId('sweep-by-t').locator('circle').count()).toBeGreaterThanOrEqual(
+      2,
+    );
+    await screenshot(page, 'heads-sweep');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 400_000);
+});
