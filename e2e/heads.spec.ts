@@ -81,21 +81,17 @@ describe('heads in Chromium (tfjs on WASM)', () => {
     expect(file).toMatchObject({ format: 'diffprobe-head', block: 5, t: 10, pool: 2 });
     expect(file.classes).toHaveLength(10);
     const copy = JSON.stringify({ ...JSON.parse(text), id: 'imported-copy' });
-    await page
-      .getByTestId('head-import')
-      .setInputFiles({
-        name: 'copy.head.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(copy),
-      });
+    await page.getByTestId('head-import').setInputFiles({
+      name: 'copy.head.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(copy),
+    });
     await expect.poll(() => page.getByTestId('saved-heads').locator('tbody tr').count()).toBe(2);
-    await page
-      .getByTestId('head-import')
-      .setInputFiles({
-        name: 'broken.head.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from('{"format":"diffprobe-head","version":1}'),
-      });
+    await page.getByTestId('head-import').setInputFiles({
+      name: 'broken.head.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"format":"diffprobe-head","version":1}'),
+    });
     await expect
       .poll(() => page.getByText(/broken\.head\.json: not a diffprobe head file/).count())
       .toBeGreaterThan(0);
