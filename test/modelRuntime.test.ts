@@ -51,4 +51,18 @@ describe('ModelRuntime with graph pooling', () => {
     expect(odd[blocks[1]!.output]!.dims).toEqual([3, blocks[1]!.channels, 8, 8]);
     await rt.release();
   });
+
+  it('runs a cut that does not read every input (block 1 does not depend on t)', async () => {
+    const rt = runtime();
+    const b1 = manifest.blocks[0]!;
+    const out = await rt.forward(
+      {
+        x: { data: new Float32Array(1024).fill(0.5), dims: [1, 1, 32, 32] },
+        t: { data: new Float32Array([90]), dims: [1] },
+      },
+      [b1.output],
+    );
+    expect(out[b1.output]!.dims).toEqual([1, b1.channels, 32, 32]);
+    await rt.release();
+  });
 });

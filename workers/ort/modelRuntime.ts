@@ -119,7 +119,10 @@ export class ModelRuntime {
     const session = await this.session(outputs, batch, any ? pool : undefined);
     const { Tensor } = this.backend.ort;
     const ortFeeds: Record<string, OrtTypes.Tensor> = {};
+    // A cut graph may not read every input (block 1 does not depend on t): feed what it takes.
+    const takes = new Set(session.inputNames);
     for (const [name, t] of Object.entries(feeds)) {
+      if (!takes.has(name)) continue;
       const dims = [...t.dims];
       if (t.type === 'int64') {
         ortFeeds[name] = new Tensor(
