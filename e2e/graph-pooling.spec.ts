@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxRelativeError } from '../src/core/compare';
 import type { ConsoleApi } from '../src/engine/consoleApi';
 import { fixture, parityIndex, pooledBlock } from '../test/fixtures';
 import { launch, openApp } from './support/browser';
@@ -47,16 +48,6 @@ async function extractPooled(page: Page, backend: 'wasm' | 'webgpu', images: num
   );
 }
 
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / s;
-}
-
 async function check(page: Page, backend: 'wasm' | 'webgpu', images: number, tol: number) {
   const result = await extractPooled(page, backend, images);
   expect(result.backend).toBe(backend);
@@ -68,7 +59,7 @@ async function check(page: Page, backend: 'wasm' | 'webgpu', images: number, tol
     );
     const got = result.got[b.block]!;
     expect(got.length, `block ${b.block}`).toBe(ref.length);
-    expect(maxRel(got, ref), `block ${b.block} on ${backend}`).toBeLessThanOrEqual(tol);
+    expect(maxRelativeError(got, ref), `block ${b.block} on ${backend}`).toBeLessThanOrEqual(tol);
   }
 }
 

@@ -1,5 +1,5 @@
 import type * as OrtTypes from 'onnxruntime-web';
-import { poolsInGraph, withPooledOutputs } from '../../src/core/onnx/poolOutputs';
+import { pooledName, poolsInGraph, withPooledOutputs } from '../../src/core/onnx/poolOutputs';
 import type { PoolTarget } from '../../src/core/onnx/poolOutputs';
 import type { LoadedBackend } from './backend';
 
@@ -55,7 +55,7 @@ export class ModelRuntime {
     let any = false;
     for (const t of pool.targets) {
       if (t.name in names && poolsInGraph(t.height, t.width, pool.size)) {
-        names[t.name] = `${t.name}::pool${pool.size}`;
+        names[t.name] = pooledName(t.name, pool.size);
         any = true;
       }
     }
