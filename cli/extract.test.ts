@@ -124,8 +124,8 @@ describe('image sources', () => {
     ]);
   });
 
-  it('lists a folder: classes from subfolders, root files unlabelled, the rest skipped', () => {
-    const src = openImages(folder);
+  it('lists a folder: classes from subfolders, root files unlabelled, the rest skipped', async () => {
+    const src = await openImages(folder);
     expect(src.layout).toBe('classes');
     expect(src.items.map((i) => i.path)).toEqual([
       'cat/0.png',
@@ -143,25 +143,46 @@ describe('image sources', () => {
       { path: 'dog/photo.JPG', reason: SKIP_NOT_PNG },
       { path: 'notes.txt', reason: SKIP_NOT_IMAGE },
     ]);
-    expect(src.load(src.items[3]!)).toMatchObject({ width: 40, height: 30, channels: 3 });
-    expect(() => src.load(src.items[5]!)).toThrow(/not a PNG/);
+    expect(await src.load(src.items[3]!)).toMatchObject({ width: 40, height: 30, channels: 3 });
+    await expect(src.load(src.items[5]!)).rejects.toThrow(/not a PNG/);
     src.close();
   });
 
-  it('lists a zip the same way, stepping into its wrapper folder', () => {
-    const a = openImages(folder);
-    const z = openImages(zipPath);
+  it('lists a zip the same way, stepping into its wrapper folder', async () => {
+    const a = await openImages(folder);
+    const z = await openImages(zipPath);
     expect(z.kind).toBe('zip');
     expect(z.prefix).toBe('imgs/');
     expect(z.items).toEqual(a.items);
     expect(z.classes).toEqual(a.classes);
     expect(z.skipped).toEqual(a.skipped);
-    for (const item of z.items) expect(z.read(item)).toEqual(a.read(item));
+    for (const item of z.items) expect(await z.read(item)).toEqual(await a.read(item));
     z.close();
   });
 
-  it('reads a train/ + test/ layout with splits; classes span both splits', () => {
-    const src = openImages(splitFolder);
+  it('reads zips with the app’s reader: a broken file is refused, a bomb entry is skipped', async () => {
+    const broken = join(tmp, 'broken.zip');
+    writeFileSync(broken, readFileSync(zipPath).subarray(0, 100));
+    await expect(openImages(broken)).rejects.toThrow(/not a readable zip file/);
+    // 8 MiB of zeros deflate ~1000×: the declared size alone marks the entry as a bomb.
+    const bomb = join(tmp, 'bomb.zip');
+    writeFileSync(
+      bomb,
+      zipSync({
+        'a/zeros.png': new Uint8Array(8 * 1024 * 1024),
+        'b/ok.png': readFileSync(join(folder, 'cat/0.png')),
+      }),
+    );
+    const src = await openImages(bomb);
+    expect(src.items.map((i) => i.path)).toEqual(['b/ok.png']);
+    expect(src.skipped).toEqual([
+      { path: 'a/zeros.png', reason: expect.stringMatching(/zip bomb/) },
+    ]);
+    src.close();
+  });
+
+  it('reads a train/ + test/ layout with splits; classes span both splits', async () => {
+    const src = await openImages(splitFolder);
     expect(src.layout).toBe('split');
     expect(src.classes).toEqual(['a', 'b', 'c']);
     expect(src.items).toEqual([
@@ -174,13 +195,12 @@ describe('image sources', () => {
       'train/a/x.png',
       'train/b/y.png',
     ]);
-    expect(() => selectSplit(openImages(folder), 'test')).toThrow(
-      /has no train\/ and test\/ folders/,
-    );
+    const src0 = await openImages(folder);
+    expect(() => selectSplit(src0, 'test')).toThrow(/has no train\/ and test\/ folders/);
   });
 
-  it('reads the demo zip: 1,000 test images in 10 classes', () => {
-    const src = openImages(
+  it('reads the demo zip: 1,000 test images in 10 classes', async () => {
+    const src = await openImages(
       new URL('../public/datasets/fashion-mnist-demo.zip', import.meta.url).pathname,
     );
     expect(src.layout).toBe('split');
@@ -188,7 +208,7 @@ describe('image sources', () => {
     expect(selectSplit(src, 'test').length).toBe(1000);
     expect(selectSplit(src, 'train').length).toBe(2000);
     expect(src.skipped.map((s) => s.path)).toEqual(['LICENSE.txt', 'README.txt']);
-    expect(src.load(src.items[0]!)).toMatchObject({ width: 28, height: 28, channels: 1 });
+    expect(await src.load(src.items[0]!)).toMatchObject({ width: 28, height: 28, channels: 1 });
     src.close();
   });
 });

@@ -521,7 +521,7 @@ export async function extract(
   });
   const outputs = [...new Set(blocks.map((b) => b.output))];
 
-  const src = openImages(opts.images);
+  const src = await openImages(opts.images);
   const writers: NpyWriter[] = [];
   let session: ort.InferenceSession | undefined;
   let cleanup = (): void => {};
@@ -578,7 +578,7 @@ export async function extract(
       const batch: { item: ImageItem; feature: FeatureItem }[] = [];
       for (const item of items.slice(start, start + batchSize)) {
         try {
-          const x0 = prepareImage(src.load(item), { size: S, channels: C, mode: opts.fit });
+          const x0 = prepareImage(await src.load(item), { size: S, channels: C, mode: opts.fit });
           batch.push({ item, feature: { id: item.path, x0 } });
         } catch (e) {
           if (!(e instanceof ImageDecodeError)) throw e;

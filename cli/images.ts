@@ -11,7 +11,7 @@
  * names over the whole source (every split), so a label means the same class in train and test.
  * Only PNG is decoded headless; other images and non-image files are listed as skipped.
  * Pixels are decoded one item at a time by `load`; a zip is read by random access (its central
- * directory), never unpacked whole.
+ * directory) with the app's zip reader, never unpacked whole.
  */
 import {
   closeSync,
@@ -24,7 +24,6 @@ import {
   statSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'fflate';
 import {
   acceptPngOnly,
   classify as classifyLayout,
@@ -33,6 +32,9 @@ import {
   SKIP_NOT_IMAGE,
   SKIP_NOT_PNG,
 } from '../src/core/datasets/layout';
+import { DEFAULT_LIMITS, type ImportLimits } from '../src/core/datasets/limits';
+import { entryProblem, readZipDirectory, readZipEntry } from '../src/core/datasets/zip';
+import type { RandomAccess, ZipEntry } from '../src/core/datasets/zip';
 import { decodePng, type DecodedImage } from '../src/core/image/png';
 import type { LayoutItem, SkippedFile, Split } from '../src/core/datasets/layout';
 import { CliError } from './inspect';
@@ -52,9 +54,9 @@ export interface ImageSource {
   classes: string[];
   skipped: SkippedFile[];
   /** The file's bytes. */
-  read(item: ImageItem): Uint8Array;
-  /** The decoded pixels (throws ImageDecodeError for a bad PNG). */
-  load(item: ImageItem): DecodedImage;
+  read(item: ImageItem): Promise<Uint8Array>;
+  /** The decoded pixels (rejects with ImageDecodeError for a bad PNG). */
+  load(item: ImageItem): Promise<DecodedImage>;
   /** Closes the zip file, if one is open. */
   close(): void;
 }
@@ -109,127 +111,57 @@ function walk(root: string): string[] {
 
 function openFolder(root: string): ImageSource {
   const listed = classify(walk(root));
-  const read = (item: ImageItem): Uint8Array => new Uint8Array(readFileSync(join(root, item.path)));
+  const read = (item: ImageItem): Promise<Uint8Array> =>
+    Promise.resolve(new Uint8Array(readFileSync(join(root, item.path))));
   return {
     source: root,
     kind: 'folder',
     prefix: '',
     ...listed,
     read,
-    load: (item) => decodePng(read(item)),
+    load: async (item) => decodePng(await read(item)),
     close: () => {},
   };
 }
 
 // ---------- zip files ----------
 
-interface ZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
-}
+/**
+ * The CLI reads zips with the app's reader (src/core/datasets/zip.ts): the same ZIP64 support,
+ * the same checks of declared sizes and the same streamed inflation. Only the limits differ: a
+ * headless run may read archives larger than a browser tab could hold.
+ */
+const CLI_LIMITS: ImportLimits = {
+  ...DEFAULT_LIMITS,
+  maxZipBytes: Number.MAX_SAFE_INTEGER,
+  maxExpandedBytes: Number.MAX_SAFE_INTEGER,
+  maxEntries: 10_000_000,
+};
 
-const SIG_EOCD = 0x06054b50;
-const SIG_EOCD64 = 0x06064b50;
-const SIG_LOCATOR64 = 0x07064b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_LOCAL = 0x04034b50;
-
-function readAt(fd: number, position: number, length: number): Uint8Array {
-  const buf = new Uint8Array(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  if (got < length) throw new Error(`unexpected end of file at byte ${position + got}`);
-  return buf;
-}
-
-const utf8 = new TextDecoder('utf-8');
-
-/** The entries of a zip file's central directory (ZIP64 included). */
-function readCentralDirectory(fd: number, fileSize: number): ZipEntry[] {
-  const tailLength = Math.min(fileSize, 22 + 0xffff);
-  const tail = readAt(fd, fileSize - tailLength, tailLength);
-  const tv = new DataView(tail.buffer);
-  let eocd = -1;
-  for (let i = tailLength - 22; i >= 0; i--) {
-    if (tv.getUint32(i, true) === SIG_EOCD) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error('no end-of-central-directory record (not a zip, or truncated)');
-  let count = tv.getUint16(eocd + 10, true);
-  let cdSize = tv.getUint32(eocd + 12, true);
-  let cdOffset = tv.getUint32(eocd + 16, true);
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    const loc = eocd - 20;
-    if (loc < 0 || tv.getUint32(loc, true) !== SIG_LOCATOR64) {
-      throw new Error('ZIP64 end-of-central-directory locator missing');
-    }
-    const at = Number(tv.getBigUint64(loc + 8, true));
-    const rec = new DataView(readAt(fd, at, 56).buffer);
-    if (rec.getUint32(0, true) !== SIG_EOCD64)
-      throw new Error('bad ZIP64 end-of-central-directory');
-    count = Number(rec.getBigUint64(32, true));
-    cdSize = Number(rec.getBigUint64(40, true));
-    cdOffset = Number(rec.getBigUint64(48, true));
-  }
-  if (cdOffset + cdSize > fileSize)
-    throw new Error('the central directory lies past the end of the file (truncated?)');
-  const cd = readAt(fd, cdOffset, cdSize);
-  const v = new DataView(cd.buffer);
-  const entries: ZipEntry[] = [];
-  let p = 0;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > cd.length || v.getUint32(p, true) !== SIG_CENTRAL) {
-      throw new Error(`corrupt central directory at entry ${i}`);
-    }
-    const flags = v.getUint16(p + 8, true);
-    const method = v.getUint16(p + 10, true);
-    let compressedSize = v.getUint32(p + 20, true);
-    let size = v.getUint32(p + 24, true);
-    const nameLength = v.getUint16(p + 28, true);
-    const extraLength = v.getUint16(p + 30, true);
-    const commentLength = v.getUint16(p + 32, true);
-    let localOffset = v.getUint32(p + 42, true);
-    const name = utf8.decode(cd.subarray(p + 46, p + 46 + nameLength));
-    // ZIP64 extra field: the 64-bit values of the fields that are 0xffffffff, in this order.
-    let e = p + 46 + nameLength;
-    const extraEnd = e + extraLength;
-    while (e + 4 <= extraEnd) {
-      const id = v.getUint16(e, true);
-      const len = v.getUint16(e + 2, true);
-      if (id === 0x0001) {
-        let q = e + 4;
-        const next = (): number => {
-          const x = Number(v.getBigUint64(q, true));
-          q += 8;
-          return x;
-        };
-        if (size === 0xffffffff) size = next();
-        if (compressedSize === 0xffffffff) compressedSize = next();
-        if (localOffset === 0xffffffff) localOffset = next();
+/** A Node file as the zip reader's random-access source. */
+function fileAccess(fd: number): RandomAccess {
+  return {
+    size: fstatSync(fd).size,
+    read: (position, length) => {
+      const buf = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buf, got, length - got, position + got);
+        if (n === 0) break;
+        got += n;
       }
-      e += 4 + len;
-    }
-    entries.push({ name, method, flags, compressedSize, size, localOffset });
-    p = extraEnd + commentLength;
-  }
-  return entries;
+      if (got < length) throw new Error(`unexpected end of file at byte ${position + got}`);
+      return Promise.resolve(buf);
+    },
+  };
 }
 
-function openZip(path: string): ImageSource {
+async function openZip(path: string): Promise<ImageSource> {
   const fd = openSync(path, 'r');
+  const access = fileAccess(fd);
   let entries: ZipEntry[];
   try {
-    entries = readCentralDirectory(fd, fstatSync(fd).size);
+    entries = await readZipDirectory(access, CLI_LIMITS);
   } catch (e) {
     closeSync(fd);
     throw new CliError(`${path}: not a readable zip file (${(e as Error).message})`);
@@ -246,36 +178,23 @@ function openZip(path: string): ImageSource {
   const byName = new Map(files.map((f) => [f.name, f]));
   const unreadable = new Map<string, string>();
   for (const f of files) {
-    if (f.flags & 1) unreadable.set(f.name, 'encrypted zip entry');
-    else if (f.method !== 0 && f.method !== 8) {
-      unreadable.set(f.name, `zip compression method ${f.method} is not supported`);
-    }
+    const problem = entryProblem(f, CLI_LIMITS);
+    if (problem) unreadable.set(f.name, problem);
   }
   const listed = classify(
     files.map((f) => f.name),
     unreadable,
   );
   let open = true;
-  const read = (item: ImageItem): Uint8Array => {
+  const read = async (item: ImageItem): Promise<Uint8Array> => {
     const entry = byName.get(item.path);
     if (!entry) throw new CliError(`${path}: no entry ${item.path}`);
     if (!open) throw new CliError(`${path}: the zip file is closed`);
-    const local = new DataView(readAt(fd, entry.localOffset, 30).buffer);
-    if (local.getUint32(0, true) !== SIG_LOCAL) {
-      throw new CliError(`${path}: corrupt zip (bad local header of ${prefix}${item.path})`);
-    }
-    const start = entry.localOffset + 30 + local.getUint16(26, true) + local.getUint16(28, true);
-    const raw = readAt(fd, start, entry.compressedSize);
-    let data: Uint8Array;
     try {
-      data = entry.method === 0 ? raw : inflateSync(raw, { out: new Uint8Array(entry.size) });
+      return await readZipEntry(access, entry);
     } catch (e) {
-      throw new CliError(`${path}: corrupt zip (${prefix}${item.path}: ${(e as Error).message})`);
+      throw new CliError(`${path}: ${prefix}${item.path}: ${(e as Error).message}`);
     }
-    if (data.length !== entry.size) {
-      throw new CliError(`${path}: corrupt zip (${prefix}${item.path} has the wrong size)`);
-    }
-    return data;
   };
   return {
     source: path,
@@ -283,7 +202,7 @@ function openZip(path: string): ImageSource {
     prefix,
     ...listed,
     read,
-    load: (item) => decodePng(read(item)),
+    load: async (item) => decodePng(await read(item)),
     close: () => {
       if (open) closeSync(fd);
       open = false;
@@ -292,7 +211,7 @@ function openZip(path: string): ImageSource {
 }
 
 /** Opens a folder or a .zip of images. */
-export function openImages(path: string): ImageSource {
+export async function openImages(path: string): Promise<ImageSource> {
   if (!existsSync(path)) throw new CliError(`${path}: no such file or folder`);
   const s = statSync(path);
   if (s.isDirectory()) return openFolder(path);
