@@ -71,12 +71,20 @@ export class ModelRuntime {
     batch = 0,
     pool?: GraphPool,
   ): Promise<OrtTypes.InferenceSession> {
+    return this.sessionFor(outputs, batch, this.pooledNames(outputs, pool).any ? pool : undefined);
+  }
+
+  /** `session` once it is known whether any output pools in the graph (`pooling` set if so). */
+  private sessionFor(
+    outputs: readonly string[],
+    batch: number,
+    pooling: GraphPool | undefined,
+  ): Promise<OrtTypes.InferenceSession> {
     const wantsAll = outputs.length === 0 || this.allOutputs.every((o) => outputs.includes(o));
     // Batch 1 (the explorer's case) gets a session with the batch dimension fixed: static
     // shapes let onnxruntime plan memory and pick kernels once.
     const tuned = !this.backend.info.baseline;
     const fixBatch = tuned && batch === 1 && this.batchDim !== null;
-    const pooling = this.pooledNames(outputs, pool).any ? pool : undefined;
     const key = `${wantsAll ? '*' : this.key(outputs)}${fixBatch ? '|b1' : ''}${pooling ? `|p${pooling.size}` : ''}`;
     const hit = this.sessions.get(key);
     if (hit) {
@@ -116,7 +124,7 @@ export class ModelRuntime {
   ): Promise<Record<string, ForwardOutput>> {
     const batch = Object.values(feeds)[0]?.dims[0] ?? 0;
     const { names, any } = this.pooledNames(outputs, pool);
-    const session = await this.session(outputs, batch, any ? pool : undefined);
+    const session = await this.sessionFor(outputs, batch, any ? pool : undefined);
     const { Tensor } = this.backend.ort;
     const ortFeeds: Record<string, OrtTypes.Tensor> = {};
     // A cut graph may not read every input (block 1 does not depend on t): feed what it takes.
