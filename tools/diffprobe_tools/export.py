@@ -81,11 +81,9 @@ def matmul_attention():
         QKVAttention.forward = original  # type: ignore[assignment]
 
 
-def _static_output_shapes(path: str, shapes: dict) -> None:
-    """Name the batch axis ``batch`` and write the known C, H, W of every output."""
-    import onnx
-
-    m = onnx.load(path)
+def set_output_dims(m, shapes: dict) -> None:
+    """In the ONNX model ``m``, name the batch axis ``batch`` and write the known C, H, W of every
+    output listed in ``shapes`` (``None`` marks the batch axis)."""
     for o in m.graph.output:
         if o.name not in shapes:
             continue
@@ -96,13 +94,30 @@ def _static_output_shapes(path: str, shapes: dict) -> None:
                 dims[i].dim_param = "batch"
             else:
                 dims[i].dim_value = v
+
+
+def _static_output_shapes(path: str, shapes: dict) -> None:
+    """``set_output_dims`` on the graph file at ``path`` (weights included), checked."""
+    import onnx
+
+    m = onnx.load(path)
+    set_output_dims(m, shapes)
     onnx.checker.check_model(m)
     onnx.save(m, path)
 
 
-def export_onnx(model: UNetModel, path: str, batch: int = 2) -> None:
-    """Write ``model`` to ``path`` as ONNX (opset 17, dynamic batch axis on every tensor)."""
-    model = model.eval()
+def output_shapes(model: UNetModel, eps_channels: int) -> dict:
+    """Every output's [batch, C, H, W]: ``eps`` with ``eps_channels`` channels, then the blocks."""
+    cfg = model.cfg
+    shapes = {"eps": [None, eps_channels, cfg.image_size, cfg.image_size]}
+    for b in model.blocks:
+        shapes[b.output] = [None, b.channels, b.height, b.width]
+    return shapes
+
+
+def torch_export(wrapper: nn.Module, model: UNetModel, path: str, batch: int) -> None:
+    """torch.onnx.export of ``wrapper`` (forward(x, t) → eps, block_1 … block_N): opset 17,
+    dynamic batch axis on every tensor, attention written as MatMul."""
     cfg = model.cfg
     x = torch.zeros(batch, cfg.in_channels, cfg.image_size, cfg.image_size)
     t = torch.full((batch,), 90.0)
@@ -111,14 +126,19 @@ def export_onnx(model: UNetModel, path: str, batch: int = 2) -> None:
     with torch.no_grad(), warnings.catch_warnings(), matmul_attention():
         warnings.simplefilter("ignore")  # tracer chatter about shape arithmetic
         torch.onnx.export(
-            BlocksWrapper(model).eval(), (x, t), path,
+            wrapper.eval(), (x, t), path,
             input_names=["x", "t"], output_names=names, dynamic_axes=dyn,
             opset_version=OPSET, do_constant_folding=True,
         )
-    shapes = {"eps": [None, cfg.out_channels * (2 if cfg.learn_sigma else 1), cfg.image_size, cfg.image_size]}
-    for b in model.blocks:
-        shapes[b.output] = [None, b.channels, b.height, b.width]
-    _static_output_shapes(path, shapes)
+
+
+def export_onnx(model: UNetModel, path: str, batch: int = 2) -> None:
+    """Write ``model`` to ``path`` as ONNX (opset 17, dynamic batch axis on every tensor)."""
+    model = model.eval()
+    cfg = model.cfg
+    torch_export(BlocksWrapper(model), model, path, batch)
+    eps_channels = cfg.out_channels * (2 if cfg.learn_sigma else 1)
+    _static_output_shapes(path, output_shapes(model, eps_channels))
 
 
 def mirror_of(index: int, stage: str, n_blocks: int) -> Optional[int]:
@@ -126,12 +146,8 @@ def mirror_of(index: int, stage: str, n_blocks: int) -> Optional[int]:
     return None if stage == "middle" else n_blocks + 1 - index
 
 
-def describe_blocks(model: UNetModel) -> tuple[list, float]:
-    """Manifest ``blocks`` (with mirror and flopsUpTo) and the FLOPs of the whole forward."""
-    cfg = model.cfg
-    x = torch.zeros(1, cfg.in_channels, cfg.image_size, cfg.image_size)
-    t = torch.full((1,), 90.0)
-    total, upto = count_flops(model, lambda: model.forward_blocks(x, t), block_modules(model))
+def block_entries(model: UNetModel, upto: List[float]) -> list:
+    """Manifest ``blocks``: shape, stage, mirror and ``flopsUpTo`` (FLOPs to the block's end)."""
     n = len(model.blocks)
     blocks = []
     for b, f in zip(model.blocks, upto):
@@ -142,7 +158,16 @@ def describe_blocks(model: UNetModel) -> tuple[list, float]:
             d["mirror"] = m
         d["flopsUpTo"] = int(f)
         blocks.append(d)
-    return blocks, total
+    return blocks
+
+
+def describe_blocks(model: UNetModel) -> tuple[list, float]:
+    """Manifest ``blocks`` (with mirror and flopsUpTo) and the FLOPs of the whole forward."""
+    cfg = model.cfg
+    x = torch.zeros(1, cfg.in_channels, cfg.image_size, cfg.image_size)
+    t = torch.full((1,), 90.0)
+    total, upto = count_flops(model, lambda: model.forward_blocks(x, t), block_modules(model))
+    return block_entries(model, upto), total
 
 
 def build_manifest(model: UNetModel, onnx_path: str, model_id: str, training: dict,

@@ -19,7 +19,8 @@ from typing import Optional
 import torch
 
 from .config import resolve
-from .manifest import blocks_of, flops_per_block
+from ..export import block_entries
+from .manifest import flops_per_block
 from .model import build
 
 
@@ -28,7 +29,7 @@ def describe(width: int) -> dict:
     model = build(cfg, meta=True)
     total, upto = flops_per_block(cfg)
     return {"width": width, "parameters": sum(p.numel() for p in model.parameters()),
-            "flops": int(total), "blocks": blocks_of(model, upto),
+            "flops": int(total), "blocks": block_entries(model, upto),
             "image": {"size": cfg.image_size, "channels": cfg.in_channels}}
 
 

@@ -11,7 +11,7 @@ from typing import List, Optional
 
 import torch
 
-from ..export import block_modules, check_manifest, mirror_of, sha256_file
+from ..export import block_entries, block_modules, check_manifest, sha256_file
 from ..flops import count_flops
 from ..unet import UNetModel, count_parameters
 from .config import PRESET_TITLES, PRESETS, GuidedConfig, describe
@@ -24,20 +24,6 @@ def flops_per_block(cfg: GuidedConfig) -> tuple[float, List[float]]:
     x = torch.zeros(1, cfg.in_channels, cfg.image_size, cfg.image_size, device="meta")
     t = torch.full((1,), 90.0, device="meta")
     return count_flops(model, lambda: model.forward_blocks(x, t), block_modules(model))
-
-
-def blocks_of(model: UNetModel, upto: List[float]) -> list:
-    n = len(model.blocks)
-    out = []
-    for b, f in zip(model.blocks, upto):
-        d = {"index": b.index, "stage": b.stage, "channels": b.channels, "height": b.height,
-             "width": b.width, "output": b.output, "module": b.name}
-        m = mirror_of(b.index, b.stage, n)
-        if m is not None:
-            d["mirror"] = m
-        d["flopsUpTo"] = int(f)
-        out.append(d)
-    return out
 
 
 def build_manifest(cfg: GuidedConfig, model: UNetModel, out_dir: str, onnx_name: str,
@@ -76,7 +62,7 @@ def build_manifest(cfg: GuidedConfig, model: UNetModel, out_dir: str, onnx_name:
         "inputs": {"x": "x", "t": "t", "tDtype": "float32"},
         "outputs": {"eps": "eps"},
         "schedule": cfg.schedule(),
-        "blocks": blocks_of(model, upto),
+        "blocks": block_entries(model, upto),
         "parameters": params,
         "flops": int(total),
         "architecture": {"family": "guided-diffusion UNetModel", "preset": preset,

@@ -12,13 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import warnings
 
 import onnx
 import torch
 from torch import nn
 
-from ..export import OPSET, _static_output_shapes, matmul_attention
+from ..export import _static_output_shapes, output_shapes, set_output_dims, torch_export
 from ..unet import UNetModel
 from .fp16 import compact_names, weights_to_float16
 
@@ -38,26 +37,9 @@ class GuidedBlocks(nn.Module):
         return (out[:, : self.eps_channels], *feats)
 
 
-def output_shapes(model: UNetModel) -> dict:
-    cfg = model.cfg
-    shapes = {"eps": [None, cfg.out_channels, cfg.image_size, cfg.image_size]}
-    for b in model.blocks:
-        shapes[b.output] = [None, b.channels, b.height, b.width]
-    return shapes
-
-
 def export_fp32(model: UNetModel, path: str, batch: int = 1) -> None:
     """torch.onnx.export of GuidedBlocks (opset 17, dynamic batch, attention as MatMul)."""
-    cfg = model.cfg
-    x = torch.zeros(batch, cfg.in_channels, cfg.image_size, cfg.image_size)
-    t = torch.full((batch,), 90.0)
-    names = ["eps"] + [b.output for b in model.blocks]
-    dyn = {n: {0: "batch"} for n in ["x", "t"] + names}
-    with torch.no_grad(), warnings.catch_warnings(), matmul_attention():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(GuidedBlocks(model.eval()), (x, t), path, input_names=["x", "t"],
-                          output_names=names, dynamic_axes=dyn, opset_version=OPSET,
-                          do_constant_folding=True)
+    torch_export(GuidedBlocks(model.eval()), model, path, batch)
 
 
 def weight_bytes(model: onnx.ModelProto) -> int:
@@ -98,7 +80,7 @@ def export_graph(model: UNetModel, work_dir: str) -> onnx.ModelProto:
     try:
         raw = os.path.join(tmp, "raw.onnx")
         export_fp32(model, raw)  # over 2 GB torch writes its own external files in tmp
-        _static_output_shapes_any(raw, output_shapes(model))
+        _static_output_shapes_any(raw, output_shapes(model, model.cfg.out_channels))
         m = onnx.load(raw, load_external_data=True)
         compact_names(m)
         return m
@@ -118,13 +100,5 @@ def _static_output_shapes_any(path: str, shapes: dict) -> None:
         _static_output_shapes(path, shapes)
         return
     m = onnx.load(path, load_external_data=False)
-    for o in m.graph.output:
-        if o.name in shapes:
-            dims = o.type.tensor_type.shape.dim
-            for i, v in enumerate(shapes[o.name]):
-                dims[i].Clear()
-                if v is None:
-                    dims[i].dim_param = "batch"
-                else:
-                    dims[i].dim_value = v
+    set_output_dims(m, shapes)
     onnx.save_model(m, path)
