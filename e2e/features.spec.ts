@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxRelativeError } from '../src/core/compare';
 import type { ConsoleApi } from '../src/engine/consoleApi';
-import { fixture, parityIndex, pooledBlock } from '../test/fixtures';
+import { fixture } from '../test/fixtures';
 import { launch, openApp } from './support/browser';
+import { expectBlocksMatchPyTorch, fixtureXt, parity } from './support/parity';
 
-const index = parityIndex();
 const MODEL = 'models/fmnist-adm-s/';
 
 interface ParityArgs {
@@ -46,36 +47,15 @@ async function runInPage(page: Page, args: ParityArgs) {
   }, args);
 }
 
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / s;
-}
-
 async function checkParity(page: Page, backend: 'wasm' | 'webgpu', tol: number, images: number) {
   const t = 90;
-  const xt = Array.from(fixture(`xt_t${t}.npy`).data.subarray(0, images * 1024));
-  const outputs = ['eps', ...index.pooled2.blocks.map((b) => b.output)];
+  const xt = fixtureXt(t, images);
+  const outputs = ['eps', ...parity.pooled2.blocks.map((b) => b.output)];
   const result = await runInPage(page, { backend, model: MODEL, t, xt, outputs });
   expect(result.backend).toBe(backend);
   const eps = fixture(`eps_t${t}.npy`).data.subarray(0, images * 1024);
-  expect(maxRel(result.pooled.eps!, eps)).toBeLessThanOrEqual(tol);
-  const pooled = fixture(`pooled2_t${t}.npy`);
-  const worst: number[] = [];
-  for (const b of index.pooled2.blocks) {
-    const ref = pooledBlock(pooled, b.channelStart, b.channels).subarray(
-      0,
-      images * b.channels * 4,
-    );
-    const err = maxRel(result.pooled[b.output]!, ref);
-    worst.push(err);
-    expect(err, `block ${b.block} on ${backend}`).toBeLessThanOrEqual(tol);
-  }
-  return Math.max(...worst);
+  expect(maxRelativeError(result.pooled.eps!, eps)).toBeLessThanOrEqual(tol);
+  return expectBlocksMatchPyTorch(t, images, tol, backend, (_, output) => result.pooled[output]);
 }
 
 describe('feature engine parity with PyTorch (fixtures from tools/)', () => {

@@ -1,11 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxRelativeError } from '../src/core/compare';
 import type { ConsoleApi } from '../src/engine/consoleApi';
-import { fixture, parityIndex, pooledBlock } from '../test/fixtures';
 import { launch, openApp } from './support/browser';
+import { expectBlocksMatchPyTorch, fixtureXt, parity } from './support/parity';
 
-const index = parityIndex();
 const MODEL = 'models/fmnist-adm-s/';
 const T = 90;
 
@@ -15,8 +13,8 @@ const T = 90;
  * pooled features must equal PyTorch's.
  */
 async function extractPooled(page: Page, backend: 'wasm' | 'webgpu', images: number) {
-  const xt = Array.from(fixture(`xt_t${T}.npy`).data.subarray(0, images * 1024));
-  const blocks = index.pooled2.blocks.map((b) => b.block);
+  const xt = fixtureXt(T, images);
+  const blocks = parity.pooled2.blocks.map((b) => b.block);
   return page.evaluate(
     async ({ backend, model, xt, blocks, t, images }) => {
       const api = (globalThis as unknown as { diffprobe: ConsoleApi }).diffprobe;
@@ -51,16 +49,7 @@ async function extractPooled(page: Page, backend: 'wasm' | 'webgpu', images: num
 async function check(page: Page, backend: 'wasm' | 'webgpu', images: number, tol: number) {
   const result = await extractPooled(page, backend, images);
   expect(result.backend).toBe(backend);
-  const pooled = fixture(`pooled2_t${T}.npy`);
-  for (const b of index.pooled2.blocks) {
-    const ref = pooledBlock(pooled, b.channelStart, b.channels).subarray(
-      0,
-      images * b.channels * 4,
-    );
-    const got = result.got[b.block]!;
-    expect(got.length, `block ${b.block}`).toBe(ref.length);
-    expect(maxRelativeError(got, ref), `block ${b.block} on ${backend}`).toBeLessThanOrEqual(tol);
-  }
+  expectBlocksMatchPyTorch(T, images, tol, backend, (block) => result.got[block]);
 }
 
 describe('extract pools in the graph and still matches PyTorch', () => {
