@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-path.mjs';
 import type { ModelManifest } from '../src/core/manifest/types';
 import { coldStartInPage, timeExtractInPage, timeInPage } from './browser';
@@ -112,6 +113,80 @@ async function waitFor(url: string): Promise<void> {
   throw new Error(`no server at ${url}`);
 }
 
+/** The feature engine's timings in the page: WASM (ours and default settings), extract, WebGPU, cold start. */
+async function engineTimings(browser: Browser, base: string, outputs: string[]): Promise<void> {
+  const page = await browser.newPage();
+  await page.goto(base);
+  await page.waitForFunction(() => 'diffprobe' in globalThis);
+  const inPage = async (
+    label: string,
+    preference: 'wasm' | 'webgpu' | 'wasm-baseline',
+    outs: string[],
+    batch: number,
+    seconds = SECONDS,
+  ) => {
+    const r = await timeInPage(page, {
+      preference,
+      model: MODEL_URL,
+      outputs: outs,
+      batch,
+      warmup: preference === 'webgpu' ? 1 : 3,
+      seconds,
+    });
+    rows.push({
+      case: label,
+      runtime: r.runtime,
+      batch,
+      imagesPerSecond: r.imagesPerSecond,
+      msPerBatch: r.msPerBatch,
+    });
+    console.log(
+      `${label.padEnd(28)} ${r.runtime.padEnd(56)} b=${batch} ${r.imagesPerSecond.toFixed(1)} img/s`,
+    );
+  };
+  for (const batch of [1, 32]) {
+    await inPage(`all ${outputs.length} outputs`, 'wasm', outputs, batch);
+    await inPage(`all ${outputs.length} outputs`, 'wasm-baseline', outputs, batch);
+  }
+  await inPage(`early block ${EARLY.index} only`, 'wasm', [EARLY.output], 32);
+  // The feature path proper: seeded noise, one pass, pooling p=2 in the graph.
+  const extractRow = async (label: string, blocks: number[]) => {
+    const r = await timeExtractInPage(page, {
+      preference: 'wasm',
+      model: MODEL_URL,
+      blocks,
+      pool: 2,
+      batch: 32,
+      seconds: SECONDS,
+    });
+    rows.push({
+      case: label,
+      runtime: r.runtime,
+      batch: 32,
+      imagesPerSecond: r.imagesPerSecond,
+      msPerBatch: r.msPerBatch,
+    });
+    console.log(`${label.padEnd(28)} b=32 ${r.imagesPerSecond.toFixed(1)} img/s`);
+  };
+  await extractRow(
+    `extract all ${ALL.length} blocks, pool 2`,
+    manifest.blocks.map((b) => b.index),
+  );
+  await extractRow(`extract block ${EARLY.index}, pool 2`, [EARLY.index]);
+  if (!quick) {
+    for (const batch of [1, 8])
+      await inPage(`all ${outputs.length} outputs`, 'webgpu', outputs, batch, 1);
+  }
+  const cold = await coldStartInPage(page, { preference: 'wasm', model: MODEL_URL, block: 10 });
+  rows.push({
+    case: 'cold start → first feature map',
+    runtime: cold.runtime,
+    batch: 1,
+    imagesPerSecond: 0,
+    msPerBatch: cold.ms,
+  });
+}
+
 async function main(): Promise<void> {
   const outputs = ['eps', ...ALL];
   const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
@@ -133,80 +208,7 @@ async function main(): Promise<void> {
       console.log(`\n— ${section.name} —`);
       sectionResults[section.name] = await section.run({ browser, base, quick });
     }
-    if (only) {
-      await browser.close();
-      return;
-    }
-    const page = await browser.newPage();
-    await page.goto(base);
-    await page.waitForFunction(() => 'diffprobe' in globalThis);
-    const inPage = async (
-      label: string,
-      preference: 'wasm' | 'webgpu' | 'wasm-baseline',
-      outs: string[],
-      batch: number,
-      seconds = SECONDS,
-    ) => {
-      const r = await timeInPage(page, {
-        preference,
-        model: MODEL_URL,
-        outputs: outs,
-        batch,
-        warmup: preference === 'webgpu' ? 1 : 3,
-        seconds,
-      });
-      rows.push({
-        case: label,
-        runtime: r.runtime,
-        batch,
-        imagesPerSecond: r.imagesPerSecond,
-        msPerBatch: r.msPerBatch,
-      });
-      console.log(
-        `${label.padEnd(28)} ${r.runtime.padEnd(56)} b=${batch} ${r.imagesPerSecond.toFixed(1)} img/s`,
-      );
-    };
-    for (const batch of [1, 32]) {
-      await inPage(`all ${outputs.length} outputs`, 'wasm', outputs, batch);
-      await inPage(`all ${outputs.length} outputs`, 'wasm-baseline', outputs, batch);
-    }
-    await inPage(`early block ${EARLY.index} only`, 'wasm', [EARLY.output], 32);
-    // The feature path proper: seeded noise, one pass, pooling p=2 in the graph.
-    const extractRow = async (label: string, blocks: number[]) => {
-      const r = await timeExtractInPage(page, {
-        preference: 'wasm',
-        model: MODEL_URL,
-        blocks,
-        pool: 2,
-        batch: 32,
-        seconds: SECONDS,
-      });
-      rows.push({
-        case: label,
-        runtime: r.runtime,
-        batch: 32,
-        imagesPerSecond: r.imagesPerSecond,
-        msPerBatch: r.msPerBatch,
-      });
-      console.log(`${label.padEnd(28)} b=32 ${r.imagesPerSecond.toFixed(1)} img/s`);
-    };
-    await extractRow(
-      `extract all ${ALL.length} blocks, pool 2`,
-      manifest.blocks.map((b) => b.index),
-    );
-    await extractRow(`extract block ${EARLY.index}, pool 2`, [EARLY.index]);
-    if (!quick) {
-      for (const batch of [1, 8])
-        await inPage(`all ${outputs.length} outputs`, 'webgpu', outputs, batch, 1);
-    }
-    const cold = await coldStartInPage(page, { preference: 'wasm', model: MODEL_URL, block: 10 });
-    rows.push({
-      case: 'cold start → first feature map',
-      runtime: cold.runtime,
-      batch: 1,
-      imagesPerSecond: 0,
-      msPerBatch: cold.ms,
-    });
+    if (!only) await engineTimings(browser, base, outputs);
     await browser.close();
   } finally {
     try {
