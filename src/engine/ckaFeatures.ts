@@ -1,14 +1,16 @@
 /**
  * Features for CKA from the model runtime: every block of a diffusion U-Net from ONE extract
- * call (one forward pass per batch feeds all blocks, through the feature cache), and the layers
- * of a classifier (a manifest of kind "classifier": input x only, blocks = layers) from plain
- * forward passes on a second engine, pooled the same way.
+ * call (one forward pass per batch feeds all blocks, through the feature cache), and, on a
+ * second engine, the model it is compared with: a classifier's layers (a manifest of kind
+ * "classifier": input x only, blocks = layers) from plain forward passes pooled the same way,
+ * or another diffusion U-Net's blocks through its own extract.
  */
 import type { FeatureItem } from '../core/features/batch';
 import type { FeatureRequest } from '../core/features/request';
 import type { ModelManifest } from '../core/manifest/types';
+import type { CompareModel } from '../store/slices/cka';
 import { adaptiveAvgPool2d } from '../core/pool';
-import type { ExtractProgress } from '../../workers/unet.worker';
+import type { ExtractProgress, ModelSource } from '../../workers/unet.worker';
 import type { JobOptions } from './bridge';
 import type { UnetEngine } from './unetEngine';
 import { createUnetBridge } from './workers';
@@ -99,22 +101,68 @@ export async function classifierFeatures(
   return feats;
 }
 
-export const CLASSIFIER_BASE = 'models/fmnist-resnet-s/';
+/** Shipped models a U-Net can be compared with (served from public/models/<id>/). */
+export const COMPARE_BUILTINS = [
+  { id: 'fmnist-resnet-s', title: 'supervised CNN fmnist-resnet-s (built in)' },
+  { id: 'fmnist-adm-s', title: 'diffusion U-Net fmnist-adm-s (built in)' },
+] as const;
 
-let classifier: { engine: UnetEngine; manifest: Promise<ModelManifest> } | null = null;
+/** The model files the user opened for comparison (kept here: too large for the store). */
+let openedFiles: { name: string; files: { name: string; bytes: ArrayBuffer }[] } | null = null;
 
-/** A second, independent engine holding the shipped supervised CNN (loaded once). */
-export function shippedClassifier(): { engine: UnetEngine; manifest: Promise<ModelManifest> } {
-  if (!classifier) {
-    const engine = new Engine(createUnetBridge());
-    const manifest = engine.load({ kind: 'folder', base: CLASSIFIER_BASE }).then((s) => {
-      if (!s.manifest) throw new Error('the classifier has no manifest');
-      return s.manifest;
-    });
-    manifest.catch(() => {
-      classifier = null;
-    });
-    classifier = { engine, manifest };
-  }
-  return classifier;
+/** Keeps the files of a model to compare with; returns the name the settings refer to it by. */
+export async function keepCompareFiles(files: readonly File[]): Promise<string> {
+  const onnx = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
+  if (!onnx) throw new Error('Open the model’s .onnx file (with its manifest.json).');
+  if (!files.some((f) => f.name.toLowerCase().endsWith('.json')))
+    throw new Error(
+      `${onnx.name}: open its manifest.json too — a comparison needs the model’s blocks or layers.`,
+    );
+  const picked = await Promise.all(
+    files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })),
+  );
+  openedFiles = { name: onnx.name, files: picked };
+  return onnx.name;
+}
+
+export function openedCompareName(): string | null {
+  return openedFiles?.name ?? null;
+}
+
+function sourceOf(choice: CompareModel): { key: string; source: ModelSource } {
+  if (choice.kind === 'builtin')
+    return {
+      key: `builtin:${choice.id}`,
+      source: { kind: 'folder', base: `models/${choice.id}/` },
+    };
+  if (!openedFiles || openedFiles.name !== choice.name)
+    throw new Error(`Open ${choice.name} again: its files are not loaded in this tab.`);
+  return { key: `files:${choice.name}`, source: { kind: 'files', files: openedFiles.files } };
+}
+
+let compared: { key: string; engine: UnetEngine; manifest: Promise<ModelManifest> } | null = null;
+
+/**
+ * A second, independent engine holding the model to compare with (loaded when first needed,
+ * reloaded when the choice changes). Its manifest says whether its representations are a
+ * classifier's layers or a diffusion U-Net's blocks.
+ */
+export function compareModel(choice: CompareModel): {
+  engine: UnetEngine;
+  manifest: Promise<ModelManifest>;
+} {
+  const { key, source } = sourceOf(choice);
+  if (compared?.key === key) return compared;
+  const engine = compared?.engine ?? new Engine(createUnetBridge());
+  const manifest = engine.load(source).then((s) => {
+    if (!s.manifest)
+      throw new Error(`${s.name} has no manifest: open its manifest.json with the .onnx file.`);
+    return s.manifest;
+  });
+  const entry = { key, engine, manifest };
+  manifest.catch(() => {
+    if (compared === entry) compared = { ...entry, key: '' };
+  });
+  compared = entry;
+  return entry;
 }

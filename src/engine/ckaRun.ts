@@ -15,8 +15,8 @@ import { installCkaConsole } from './ckaConsole';
 import { CkaEngine } from './ckaEngine';
 import {
   classifierFeatures,
+  compareModel,
   diffusionFeatures,
-  shippedClassifier,
   type BlockFeatures,
 } from './ckaFeatures';
 import { currentDataset } from './datasetAccess';
@@ -65,6 +65,7 @@ async function gather(
   s: CkaSettings,
   manifest: ModelManifest,
   items: FeatureItem[],
+  itemsFor: (m: ModelManifest) => Promise<FeatureItem[]>,
   signal: AbortSignal,
 ): Promise<{
   rows: BlockFeatures[];
@@ -122,18 +123,33 @@ async function gather(
     signal,
     onProgress: report('U-Net features'),
   });
-  const cls = shippedClassifier();
-  const cm = await cls.manifest;
-  const g = await classifierFeatures(cls.engine, cm, items, s.pool, {
-    signal,
-    onProgress: (done, total) => report(`${cm.id} layers`)({ done, total }),
-  });
+  const other = compareModel(s.compareWith);
+  const om = await other.manifest;
+  // The same images, prepared for the other model's input (its size and channels).
+  const theirs = await itemsFor(om);
+  let g: BlockFeatures[];
+  let unit: string;
+  if (om.kind === 'diffusion' && om.schedule) {
+    unit = 'block';
+    g = await diffusionFeatures(
+      other.engine,
+      theirs,
+      { ...req, blocks: om.blocks.map((b) => b.index) },
+      { signal, onProgress: report(`${om.id} features`) },
+    );
+  } else {
+    unit = 'layer';
+    g = await classifierFeatures(other.engine, om, theirs, s.pool, {
+      signal,
+      onProgress: (done, total) => report(`${om.id} layers`)({ done, total }),
+    });
+  }
   return {
     rows: f,
     rowLabels: f.map((x) => blockLabel(manifest, x.block)),
     cols: g,
-    colLabels: g.map((x) => `${cm.id} layer ${x.block}`),
-    title: `U-Net blocks (t = ${s.t}) × ${cm.id} layers, pool ${s.pool}`,
+    colLabels: g.map((x) => `${om.id} ${unit} ${x.block}`),
+    title: `U-Net blocks (t = ${s.t}) × ${om.id} ${unit}s${unit === 'block' ? ` (t = ${s.t})` : ''}, pool ${s.pool}`,
   };
 }
 
@@ -165,7 +181,14 @@ export async function runCka(): Promise<void> {
     const order = interleaveByClass(poolLabels, s.n);
     const items = order.map((i) => pool[i]!);
     const labels = order.map((i) => poolLabels[i]!);
-    const g = await gather(s, manifest, items, signal);
+    const itemsFor = async (m: ModelManifest): Promise<FeatureItem[]> => {
+      const { size, channels } = m.image;
+      if (size === manifest.image.size && channels === manifest.image.channels) return items;
+      const other = await currentDataset(size, channels);
+      const all = [...other.test.items, ...other.train.items];
+      return order.map((i) => all[i]!);
+    };
+    const g = await gather(s, manifest, items, itemsFor, signal);
     const same = g.rows === g.cols;
     const reps = same ? g.rows : [...g.rows, ...g.cols];
     const text = `CKA of ${reps.length} representations`;

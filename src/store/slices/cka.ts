@@ -2,8 +2,14 @@ import type { StateCreator } from 'zustand';
 import type { LabelledMatrix } from '../../core/cka/matrix';
 import type { AppState } from '../types';
 
-/** Which matrix: blocks × blocks at one t, t × t at one block, or blocks × a classifier's layers. */
+/**
+ * Which matrix: blocks × blocks at one t, t × t at one block, or the U-Net's blocks × the
+ * layers (or blocks) of another model — the shipped supervised CNN unless the user picks another.
+ */
 export type CkaKind = 'blocks' | 'timesteps' | 'classifier';
+
+/** The other model of a 'classifier' matrix: a shipped one, or files the user opened. */
+export type CompareModel = { kind: 'builtin'; id: string } | { kind: 'files'; name: string };
 
 export interface CkaSettings {
   kind: CkaKind;
@@ -17,6 +23,7 @@ export interface CkaSettings {
   method: 'linear' | 'minibatch';
   batchSize: number;
   device: 'auto' | 'cpu' | 'webgpu';
+  compareWith: CompareModel;
 }
 
 export interface CkaResultView {
@@ -71,6 +78,7 @@ export const DEFAULT_CKA_SETTINGS: CkaSettings = {
   method: 'linear',
   batchSize: 256,
   device: 'auto',
+  compareWith: { kind: 'builtin', id: 'fmnist-resnet-s' },
 };
 
 export const createCkaSlice: StateCreator<AppState, [], [], CkaSlice> = (set) => ({

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { parseTimesteps } from '../../core/cka/plan';
 import { useAppStore } from '../../store';
 import type { CkaKind, CkaSettings } from '../../store/slices/cka';
+import { CompareModelPicker } from './CompareModelPicker';
 import { NumberField } from './NumberField';
 
 const KINDS: [CkaKind, string][] = [
   ['blocks', 'Block × block at one t'],
   ['timesteps', 'Timestep × timestep at one block'],
-  ['classifier', 'U-Net blocks × supervised CNN layers'],
+  ['classifier', 'U-Net blocks × another model'],
 ];
 
 /** The CKA settings; invalid numbers are refused with a message and keep the last value. */
@@ -33,6 +34,7 @@ export function CkaControls({ blocks, T }: { blocks: number[]; T: number }) {
           ))}
         </select>
       </label>
+      {s.kind === 'classifier' && <CompareModelPicker />}
       {s.kind !== 'timesteps' ? (
         <label>
           t{' '}
