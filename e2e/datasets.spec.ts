@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bigZip,
@@ -12,6 +12,14 @@ import {
   zipWithBombEntry,
 } from './support/datasetFixtures';
 import { launch, openApp, screenshot } from './support/browser';
+import {
+  current,
+  importing,
+  notices,
+  openDatasets,
+  settled,
+  uploadZip,
+} from './support/datasetPage';
 
 let browser: Browser;
 
@@ -23,97 +31,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openDatasets(): Promise<{
-  page: Page;
-  errors: string[];
-  close: () => Promise<void>;
-}> {
-  const { context, page, errors, foreign } = await openApp(browser);
-  await page.getByRole('tab', { name: 'Datasets' }).click();
-  await page.getByRole('button', { name: 'Choose a folder…' }).waitFor();
-  return {
-    page,
-    errors,
-    close: async () => {
-      expect(foreign).toEqual([]);
-      await context.close();
-    },
-  };
-}
-
-async function uploadZip(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  await importing(page, name.replace(/\.zip$/, ''), () =>
-    page.getByLabel('Open a zip file').setInputFiles({
-      name,
-      mimeType: 'application/zip',
-      buffer: Buffer.from(bytes),
-    }),
-  );
-}
-
-/** Runs `start` and waits for the import it starts to end (its closing message names it). */
-async function importing(page: Page, name: string, start: () => Promise<void>): Promise<void> {
-  const messages = page.getByRole('list', { name: 'Messages' }).getByText(`“${name}”`);
-  const before = await messages.count();
-  await start();
-  await expect.poll(() => messages.count(), { timeout: 120_000 }).toBeGreaterThan(before);
-  await settled(page);
-}
-
-/** Waits for the import to end (the progress line goes away). */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => !document.querySelector('[data-testid="import-progress"]'),
-    null,
-    {
-      timeout: 120_000,
-    },
-  );
-}
-
-async function notices(page: Page): Promise<string> {
-  return (await page.getByRole('list', { name: 'Messages' }).textContent()) ?? '';
-}
-
-interface Snapshot {
-  name: string;
-  classes: string[];
-  train: number;
-  test: number;
-  ids: string[];
-  first: number[];
-}
-
-/** What heads and CKA would get: `currentDataset(32, 1)` in the page. */
-async function current(page: Page): Promise<Snapshot> {
-  return page.evaluate(async () => {
-    const api = (
-      globalThis as unknown as {
-        diffprobeDatasets: {
-          currentDataset(
-            s: number,
-            c: 1 | 3,
-          ): Promise<{
-            name: string;
-            classes: string[];
-            train: { items: { id: string; x0: Float32Array }[] };
-            test: { items: { id: string }[] };
-          }>;
-        };
-      }
-    ).diffprobeDatasets;
-    const d = await api.currentDataset(32, 1);
-    return {
-      name: d.name,
-      classes: d.classes,
-      train: d.train.items.length,
-      test: d.test.items.length,
-      ids: [...d.train.items, ...d.test.items].map((i) => i.id).sort(),
-      first: Array.from(d.train.items[0]!.x0.slice(0, 70)),
-    };
-  });
-}
-
 describe('datasets: sources', () => {
   it('imports a folder with bad files, lists what it skipped, survives a reload', async () => {
     const files = {
@@ -124,7 +41,7 @@ describe('datasets: sources', () => {
       'empty-class/readme.md': new TextEncoder().encode('# nothing here'),
     };
     const dir = writeFolder('pets', files);
-    const { page, errors, close } = await openDatasets();
+    const { page, errors, close } = await openDatasets(browser);
     await importing(page, 'pets', () =>
       page.getByLabel('Choose a folder of class folders').setInputFiles(dir),
     );
@@ -180,7 +97,7 @@ describe('datasets: sources', () => {
       }
     }
     files['train/a/huge.png'] = flatPng(8000, 6250, 200); // 50 megapixels
-    const { page, errors, close } = await openDatasets();
+    const { page, errors, close } = await openDatasets(browser);
     await uploadZip(page, 'split-set.zip', zip(files, 0));
     await settled(page);
     expect(await page.getByTestId('dataset-row').textContent()).toMatch(/13 images.*2 classes/);
@@ -210,7 +127,7 @@ describe('datasets: sources', () => {
   });
 
   it('imports the built-in demo set through the same pipeline', async () => {
-    const { page, close } = await openDatasets();
+    const { page, close } = await openDatasets(browser);
     await importing(page, 'Fashion-MNIST demo', () =>
       page.getByRole('button', { name: 'Import the demo set' }).click(),
     );
@@ -223,7 +140,7 @@ describe('datasets: sources', () => {
 
 describe('datasets: bad input loses nothing', () => {
   it('refuses a zip bomb, a > 2 GB zip and a non-zip, keeps what was loaded, disables one class', async () => {
-    const { page, errors, close } = await openDatasets();
+    const { page, errors, close } = await openDatasets(browser);
     await uploadZip(page, 'good.zip', zip(classFolders(['x', 'y'], 3)));
     await settled(page);
     await expect.poll(() => page.getByTestId('dataset-row').count()).toBe(1);
@@ -267,7 +184,7 @@ describe('datasets: bad input loses nothing', () => {
   });
 
   it('skips loose files and zip entries that climb out of the folder', async () => {
-    const { page, close } = await openDatasets();
+    const { page, close } = await openDatasets(browser);
     const files = {
       ...classFolders(['a', 'b'], 2),
       'loose.png': greyPng(1),
@@ -285,13 +202,17 @@ describe('datasets: bad input loses nothing', () => {
 
 describe('datasets: cancel keeps what was imported', () => {
   it('stops a 6,000-image import part way and keeps the stored images', async () => {
-    const { page, close } = await openDatasets();
+    const { page, close } = await openDatasets(browser);
     await page.getByLabel('Open a zip file').setInputFiles({
       name: 'many.zip',
       mimeType: 'application/zip',
       buffer: Buffer.from(bigZip(6000)),
     });
     await page.getByText(/images\/s/).waitFor({ timeout: 60_000 });
+    // Progress: counts so far of the total, the rate and the time left.
+    expect(await page.getByTestId('import-progress').textContent()).toMatch(
+      /^[\d,]+ of 6,000 images · \d+ images\/s · (\d+ min )?\d+ s left$/,
+    );
     await page.getByRole('button', { name: 'Cancel import' }).click();
     await page.getByText(/Import cancelled; kept “many”/).waitFor({ timeout: 60_000 });
     const row = (await page.getByTestId('dataset-row').textContent()) ?? '';
