@@ -82,7 +82,12 @@ export async function importDataset(source: ImportSource): Promise<ImportResult 
   try {
     const result = await job.result;
     const m = result.meta;
-    if (m.count === 0 && !result.cancelled) {
+    if (m.count === 0 && result.cancelled) {
+      s.notify(
+        'info',
+        `Import of “${m.name}” cancelled before any image was stored: nothing kept.`,
+      );
+    } else if (m.count === 0) {
       s.notify('error', `“${m.name}” has no images in class folders: ${outcome(result)}`);
     } else {
       s.notify(m.skippedCount || m.duplicateCount ? 'warning' : 'info', outcome(result));

@@ -10,7 +10,7 @@ import type { SkippedFile } from '../../src/core/datasets/layout';
 import { DEFAULT_LIMITS, formatBytes } from '../../src/core/datasets/limits';
 import { displayName } from '../../src/core/datasets/names';
 import { yieldToEventLoop } from '../shared/jobs';
-import { isQuotaError, putBatch, putMeta, QuotaError } from './db';
+import { deleteDataset, isQuotaError, putBatch, putMeta, QuotaError } from './db';
 import type { StoredItem } from './db';
 import { declaredPixels, decodeToPlanes, DecodeProblem, LARGE_PIXELS } from './decode';
 import { listSource } from './source';
@@ -35,6 +35,38 @@ function newId(): string {
 function originOf(source: ImportSource): DatasetMeta['origin'] {
   if (source.kind === 'files') return source.origin;
   return source.kind === 'url' ? 'demo' : 'zip';
+}
+
+/** A dataset's record before its source is listed: no classes, nothing stored. */
+function blankMeta(source: ImportSource, options: ImportOptions): DatasetMeta {
+  return {
+    id: newId(),
+    name: displayName(source.name),
+    origin: originOf(source),
+    createdAt: Date.now(),
+    size: options.size,
+    channels: options.channels,
+    fit: options.fit,
+    classes: [],
+    ownSplit: false,
+    split: options.split,
+    count: 0,
+    total: 0,
+    bytes: 0,
+    skipped: [],
+    skippedCount: 0,
+    duplicates: [],
+    duplicateCount: 0,
+    emptyClasses: [],
+    status: 'importing',
+    note: null,
+  };
+}
+
+/** The result of an import cancelled before anything was stored (nothing is kept). */
+function nothingKept(source: ImportSource, options: ImportOptions, started: number): ImportResult {
+  const meta: DatasetMeta = { ...blankMeta(source, options), status: 'cancelled' };
+  return { meta, cancelled: true, ms: performance.now() - started };
 }
 
 /** A gate that lets one large image decode at a time (they need their full size once). */
@@ -86,7 +118,14 @@ export async function runImport(
     rate: null,
     secondsLeft: null,
   });
-  const listed = await listSource(source, limits);
+  let listed: Awaited<ReturnType<typeof listSource>>;
+  try {
+    listed = await listSource(source, limits, signal);
+  } catch (e) {
+    if (signal.aborted) return nothingKept(source, options, started);
+    throw e;
+  }
+  if (signal.aborted) return nothingKept(source, options, started);
   const layout = classify([...listed.entries.keys()], {
     unreadable: listed.unreadable,
     dirs: listed.dirs,
@@ -98,13 +137,7 @@ export async function runImport(
     return false;
   });
   const meta: DatasetMeta = {
-    id: newId(),
-    name: displayName(source.name),
-    origin: originOf(source),
-    createdAt: Date.now(),
-    size: options.size,
-    channels: options.channels,
-    fit: options.fit,
+    ...blankMeta(source, options),
     classes: layout.classes.map((folder) => ({
       name: displayName(folder),
       folder,
@@ -112,19 +145,19 @@ export async function runImport(
       count: 0,
     })),
     ownSplit: layout.layout === 'split',
-    split: options.split,
-    count: 0,
     total: work.length,
-    bytes: 0,
     skipped: skipped.slice(0, MAX_LISTED),
     skippedCount: skipped.length,
-    duplicates: [],
-    duplicateCount: 0,
     emptyClasses: layout.emptyClasses,
-    status: 'importing',
-    note: null,
   };
-  await putMeta(meta);
+  try {
+    await putMeta(meta);
+  } catch (e) {
+    if (!isQuotaError(e)) throw e;
+    throw new QuotaError(
+      `The browser's storage is full${await estimateText()}: nothing of “${meta.name}” was saved. Delete a dataset you no longer need (or free disk space) and import again.`,
+    );
+  }
   const dups = new DuplicateIndex();
   const gate = new Gate();
   const target = {
@@ -236,6 +269,11 @@ export async function runImport(
       );
     }
     report('importing');
+  }
+  if (cancelled && meta.count === 0) {
+    // Cancelled before any image was stored: there is nothing to keep, so no empty entry stays.
+    await deleteDataset(meta.id);
+    return { meta, cancelled, ms: performance.now() - started };
   }
   meta.status = cancelled ? 'cancelled' : 'complete';
   meta.note = cancelled

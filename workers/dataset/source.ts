@@ -47,6 +47,7 @@ function stripPrefix(paths: { raw: string; path: string }[], dirs: string[]) {
 export async function listSource(
   source: ImportSource,
   limits: ImportLimits,
+  signal?: AbortSignal,
 ): Promise<ListedSource> {
   const entries = new Map<string, SourceEntry>();
   const unreadable = new Map<string, string>();
@@ -78,7 +79,7 @@ export async function listSource(
   }
   let blob: Blob;
   if (source.kind === 'url') {
-    const res = await fetch(source.url);
+    const res = await fetch(source.url, { signal });
     if (!res.ok) throw new SourceProblem(`${source.name} could not be read (HTTP ${res.status})`);
     blob = await res.blob();
   } else {

@@ -4,14 +4,16 @@ import { useAppStore } from '../../store';
 import type { DatasetMeta } from '../../../workers/dataset.worker';
 
 const STATUS: Record<DatasetMeta['status'], string> = {
-  importing: 'import interrupted',
+  // Still 'importing' when no import runs: it stopped without saying why (the page was closed,
+  // or the storage was too full to record the failure).
+  importing: 'partial (import stopped)',
   complete: '',
   cancelled: 'partial (cancelled)',
   failed: 'partial (storage full)',
 };
 
-function summary(m: DatasetMeta): string {
-  const status = STATUS[m.status];
+function summary(m: DatasetMeta, busy: boolean): string {
+  const status = m.status === 'importing' && busy ? 'importing…' : STATUS[m.status];
   return [
     `${m.count.toLocaleString('en')} images`,
     `${m.classes.length} classes`,
@@ -63,7 +65,7 @@ export function DatasetList() {
                 checked={selected === m.id}
                 onChange={() => selectDataset(m.id)}
               />{' '}
-              <strong>{m.name}</strong> <span className="ds-hint">{summary(m)}</span>
+              <strong>{m.name}</strong> <span className="ds-hint">{summary(m, busy)}</span>
             </label>{' '}
             <button
               type="button"

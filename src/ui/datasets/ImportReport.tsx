@@ -1,8 +1,18 @@
+import { useAppStore } from '../../store';
 import type { DatasetMeta } from '../../../workers/dataset.worker';
+
+/** Why an import is partial: its own note, or, when it stopped without one, what may have happened. */
+function stopNote(meta: DatasetMeta, busy: boolean): string | null {
+  if (meta.note) return meta.note;
+  if (meta.status !== 'importing' || busy) return null;
+  return `stopped after ${meta.count.toLocaleString('en')} of ${meta.total.toLocaleString('en')} images (the page was closed, or the storage was too full to record why); the stored images can be used`;
+}
 
 /** What an import left out, and why: skipped files, duplicates, empty class folders. */
 export function ImportReport({ meta }: { meta: DatasetMeta }) {
-  const { skipped, skippedCount, duplicates, emptyClasses, note } = meta;
+  const busy = useAppStore((s) => s.datasets.importing !== null);
+  const { skipped, skippedCount, duplicates, emptyClasses } = meta;
+  const note = stopNote(meta, busy);
   if (!skippedCount && !duplicates.length && !emptyClasses.length && !note) return null;
   return (
     <div className="ds-report" data-testid="import-report">
