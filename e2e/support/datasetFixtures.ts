@@ -3,7 +3,7 @@
  * fflate, folders written to a temporary directory (for <input webkitdirectory>), and the bad
  * inputs the datasets issue names (corrupt files, a 50-megapixel image, zip bombs, odd names).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -16,6 +16,23 @@ export function greyPng(seed: number, size = 28): Uint8Array {
   for (let i = 0; i < px.length; i++) px[i] = (seed * 31 + i * 7 + ((seed * i) % 13)) & 255;
   // The seed's bytes in the first pixels: every seed gives a different file.
   for (let k = 0; k < 4; k++) px[k] = (seed >>> (8 * k)) & 255;
+  return encodePng(px, size, size, 1);
+}
+
+/**
+ * A PNG of seeded noise: its pixels do not compress (IndexedDB compresses what it stores, so a
+ * test that must fill the storage quota uses these).
+ */
+export function noisyPng(seed: number, size = 28): Uint8Array {
+  const px = new Uint8Array(size * size);
+  let x = (seed * 2654435761 + 1) >>> 0 || 1;
+  for (let i = 0; i < px.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    px[i] = x & 255;
+  }
   return encodePng(px, size, size, 1);
 }
 
@@ -97,8 +114,23 @@ export function zipWithBombEntry(mib: number): Uint8Array {
 }
 
 /** `n` distinct images in `classes` classes, zipped without compression (PNG is compressed). */
-export function bigZip(n: number, classes = 10): Uint8Array {
+export function bigZip(n: number, classes = 10, png = greyPng): Uint8Array {
   const files: Files = {};
-  for (let i = 0; i < n; i++) files[`class-${i % classes}/${i}.png`] = greyPng(i);
+  for (let i = 0; i < n; i++) files[`class-${i % classes}/${i}.png`] = png(i);
   return zip(files, 0);
+}
+
+/**
+ * A file of `bytes` bytes that takes no disk space (sparse: zeros the filesystem does not
+ * store), in a fresh temporary folder: a "zip" larger than 2 GB for the size guard.
+ */
+export function sparseFile(name: string, bytes: number): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'diffprobe-ds-')), name);
+  const fd = openSync(path, 'w');
+  try {
+    ftruncateSync(fd, bytes);
+  } finally {
+    closeSync(fd);
+  }
+  return path;
 }
