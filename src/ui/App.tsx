@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { startRuntime } from '../engine/appRuntime';
+import { refreshDatasets } from '../engine/datasetsSession';
 import { loadBuiltinModel } from '../engine/modelSession';
 import { useAppStore } from '../store';
 import { Header } from './Header';
@@ -11,6 +12,7 @@ export function App() {
   const largeText = useAppStore((s) => s.largeText);
   useEffect(() => {
     void startRuntime().then(() => loadBuiltinModel());
+    void refreshDatasets(); // heads and CKA see the stored datasets and the selection at once
   }, []);
   return (
     <div className={largeText ? 'app large-text' : 'app'}>

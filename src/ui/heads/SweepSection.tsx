@@ -17,6 +17,8 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
   const notify = useAppStore((s) => s.notify);
   const [tsText, setTsText] = useState(sweep.ts.join(', '));
   const busy = sweep.status === 'running';
+  // A sweep trains probes too: the selected dataset must be trainable (the slice says why not).
+  const trainable = useAppStore((s) => s.datasets.trainable);
   const best = sweep.grid ? bestCell(sweep.grid) : null;
   const curves = useMemo(() => (sweep.grid ? sweepCurves(sweep.grid) : null), [sweep.grid]);
   const byBlock = useMemo(
@@ -97,13 +99,23 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
           testId="sweep-limit"
           onChange={(limit) => setSweep({ limit })}
         />
-        <button type="button" disabled={busy || !manifest} onClick={start}>
+        <button
+          type="button"
+          disabled={busy || !manifest || !trainable.ok}
+          aria-describedby={trainable.ok ? undefined : 'heads-sweep-blocked'}
+          onClick={start}
+        >
           Run sweep
         </button>
         <button type="button" disabled={!busy} onClick={cancelSweep}>
           Cancel sweep
         </button>
       </div>
+      {!trainable.ok && (
+        <p className="error-text" id="heads-sweep-blocked" data-testid="heads-sweep-blocked">
+          {trainable.reason}
+        </p>
+      )}
       {(busy || sweep.detail) && (
         <p role="status" data-testid="sweep-status" data-status={sweep.status}>
           {busy && <progress max={1} value={sweep.fraction} aria-label="Sweep progress" />}{' '}

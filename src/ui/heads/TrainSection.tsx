@@ -9,11 +9,18 @@ export function TrainSection({ disabled }: { disabled: boolean }) {
   const result = useAppStore((s) => s.heads.result);
   const backend = useAppStore((s) => s.heads.backend);
   const busy = run.status === 'features' || run.status === 'training';
+  // The selected dataset must have two classes with images (the datasets slice says why not).
+  const trainable = useAppStore((s) => s.datasets.trainable);
   return (
     <section className="heads-train" aria-labelledby="heads-train-heading">
       <h3 id="heads-train-heading">Train</h3>
       <div className="heads-actions">
-        <button type="button" disabled={disabled || busy} onClick={() => void trainCurrentHead()}>
+        <button
+          type="button"
+          disabled={disabled || busy || !trainable.ok}
+          aria-describedby={trainable.ok ? undefined : 'heads-train-blocked'}
+          onClick={() => void trainCurrentHead()}
+        >
           Train head
         </button>
         <button type="button" disabled={!busy} onClick={cancelTraining}>
@@ -26,6 +33,11 @@ export function TrainSection({ disabled }: { disabled: boolean }) {
           </span>
         )}
       </div>
+      {!trainable.ok && (
+        <p className="error-text" id="heads-train-blocked" data-testid="heads-train-blocked">
+          {trainable.reason}
+        </p>
+      )}
       {(busy || run.detail) && (
         <p role="status" data-testid="heads-status" data-status={run.status}>
           {busy && <progress max={1} value={run.fraction} aria-label="Training progress" />}{' '}
