@@ -1,8 +1,10 @@
 /**
- * The CKA worker: CKA matrices (linear on WebGPU or the CPU, minibatch on the CPU) and the PCA
- * of one block's features for the 2-D map. Heavy numbers never run on the main thread.
+ * The CKA worker: CKA matrices (linear on WebGPU or the CPU, minibatch on the CPU) and the 2-D
+ * map of one block's features (PCA, or UMAP) with its k-NN class separation. Heavy numbers never run on the main thread.
  */
 import * as Comlink from 'comlink';
+import { knnAccuracy } from '../src/core/embedding/knn';
+import { umap2d } from '../src/core/embedding/umap';
 import { pca } from '../src/core/pca';
 import {
   runCkaMatrix,
@@ -26,6 +28,14 @@ export interface PcaMap {
   points: Float64Array;
   /** Share of the variance of PC1 and PC2. */
   explained: [number, number];
+  /** Leave-one-out 5-NN accuracy on the full features: how well they separate the classes. */
+  knn: number;
+}
+
+export interface UmapMap {
+  /** n×2 row-major. */
+  points: Float64Array;
+  knn: number;
 }
 
 const jobs = new JobRegistry();
@@ -52,8 +62,8 @@ const api = {
     });
   },
 
-  /** The first two principal components of n×d features. */
-  pcaMap(data: Float32Array, n: number, d: number): PcaMap {
+  /** The first two principal components of n×d features (and their k-NN accuracy). */
+  pcaMap(data: Float32Array, n: number, d: number, labels: number[]): PcaMap {
     const r = pca(data, n, d, Math.min(2, n, d));
     const points = new Float64Array(n * 2);
     const k = r.projected.length / n;
@@ -62,9 +72,36 @@ const api = {
       points[2 * i + 1] = k > 1 ? r.projected[i * k + 1]! : 0;
     }
     return Comlink.transfer(
-      { points, explained: [r.explainedVarianceRatio[0] ?? 0, r.explainedVarianceRatio[1] ?? 0] },
+      {
+        points,
+        explained: [r.explainedVarianceRatio[0] ?? 0, r.explainedVarianceRatio[1] ?? 0],
+        knn: knnAccuracy(data, n, d, labels),
+      },
       [points.buffer],
     );
+  },
+
+  /** A seeded 2-D UMAP of n×d features, with progress per epoch and cancel. */
+  async umapMap(
+    jobId: string,
+    data: Float32Array,
+    n: number,
+    d: number,
+    labels: number[],
+    progress: (p: { done: number; stage: string }) => void,
+  ): Promise<UmapMap> {
+    return jobs.run(jobId, async (signal) => {
+      const knn = knnAccuracy(data, n, d, labels);
+      const points = await umap2d(data, n, d, {
+        seed: 0,
+        onEpoch: (epoch, epochs) => {
+          if (epoch % 10 === 0)
+            progress({ done: epoch / epochs, stage: `UMAP: epoch ${epoch} of ${epochs}` });
+          return !signal.aborted;
+        },
+      });
+      return Comlink.transfer({ points, knn }, [points.buffer]);
+    });
   },
 
   cancel(jobId: string): void {

@@ -6,10 +6,11 @@ import type {
   CkaProgress,
   CkaRepresentation,
   PcaMap,
+  UmapMap,
 } from '../../workers/cka.worker';
 import { WorkerBridge, type BridgeEvents, type JobOptions } from './bridge';
 
-export type { CkaMatrixOptions, CkaMatrixResult, CkaProgress, CkaRepresentation, PcaMap };
+export type { CkaMatrixOptions, CkaMatrixResult, CkaProgress, CkaRepresentation, PcaMap, UmapMap };
 
 export function createCkaBridge(events: BridgeEvents = {}): WorkerBridge<CkaApi> {
   return new WorkerBridge<CkaApi>({
@@ -56,8 +57,21 @@ export class CkaEngine {
     );
   }
 
-  pcaMap(data: Float32Array, n: number, d: number): Promise<PcaMap> {
-    return this.bridge.call((api) => api.pcaMap(data, n, d));
+  pcaMap(data: Float32Array, n: number, d: number, labels: number[]): Promise<PcaMap> {
+    return this.bridge.call((api) => api.pcaMap(data, n, d, labels));
+  }
+
+  umapMap(
+    data: Float32Array,
+    n: number,
+    d: number,
+    labels: number[],
+    options: JobOptions<CkaProgress> = {},
+  ): Promise<UmapMap> {
+    return this.bridge.call<UmapMap, CkaProgress>(
+      (api, ctx) => api.umapMap(ctx.jobId, data, n, d, labels, ctx.progress),
+      options,
+    );
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 /**
  * The CKA panel's jobs: gather the features (one extract for all blocks, or one per timestep,
  * plus a classifier's layers), send them to the CKA worker, put the labelled matrix in the store;
- * and the 2-D PCA map of one row's features. Progress goes to the store and the jobs list;
+ * and the 2-D map (PCA or UMAP) of one row's features. Progress goes to the store and the jobs list;
  * a cancel or an error keeps the last matrix.
  */
 import { subMatrix, type LabelledMatrix } from '../core/cka/matrix';
@@ -243,24 +243,57 @@ export function cancelCka(): void {
   running?.abort();
 }
 
-/** The 2-D PCA map of one row's features (from the last run), coloured by class. */
+let mapping: AbortController | null = null;
+
+/**
+ * The 2-D map (PCA, or a seeded UMAP) of one row's features from the last run, coloured by
+ * class, with the features' k-NN accuracy. A newer request cancels an older one.
+ */
 export async function showCkaMap(row: number): Promise<void> {
   const st = useAppStore.getState();
   st.selectCkaRow(row);
   const k = kept;
   const f = k?.rows[row];
   if (!k || !f) return;
+  const method = st.cka.settings.mapMethod;
+  mapping?.abort();
+  const controller = new AbortController();
+  mapping = controller;
+  const n = k.items.length;
   try {
-    const r = await ckaEngine.pcaMap(f.data, k.items.length, f.d);
-    if (useAppStore.getState().cka.selectedRow !== row) return;
+    st.setCkaMapProgress(method === 'umap' ? 'UMAP: finding neighbours…' : 'PCA…');
+    let view: { points: Float64Array; explained: [number, number] | null; knn: number };
+    if (method === 'pca') {
+      const r = await ckaEngine.pcaMap(f.data, n, f.d, k.labels);
+      view = { points: r.points, explained: r.explained, knn: r.knn };
+    } else {
+      const r = await ckaEngine.umapMap(f.data.slice(), n, f.d, k.labels, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (mapping === controller) useAppStore.getState().setCkaMapProgress(p.stage);
+        },
+      });
+      view = { points: r.points, explained: null, knn: r.knn };
+    }
+    const now = useAppStore.getState().cka;
+    if (mapping !== controller || now.selectedRow !== row) return;
     st.setCkaMap({
       label: k.rowLabels[row]!,
-      points: r.points,
+      method,
       labels: k.labels,
       classes: k.classes,
-      explained: r.explained,
+      ...view,
     });
   } catch (err) {
-    st.notify('error', `PCA map: ${userMessage(err)}`);
+    if (mapping !== controller) return;
+    st.setCkaMapProgress(null);
+    if (!(err instanceof JobCancelledError)) st.notify('error', `2-D map: ${userMessage(err)}`);
+  } finally {
+    if (mapping === controller) mapping = null;
   }
+}
+
+/** Stops a UMAP map being computed (the last map stays). */
+export function cancelCkaMap(): void {
+  mapping?.abort();
 }

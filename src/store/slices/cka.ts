@@ -24,6 +24,7 @@ export interface CkaSettings {
   batchSize: number;
   device: 'auto' | 'cpu' | 'webgpu';
   compareWith: CompareModel;
+  mapMethod: MapMethod;
 }
 
 export interface CkaResultView {
@@ -35,14 +36,20 @@ export interface CkaResultView {
   n: number;
 }
 
+export type MapMethod = 'pca' | 'umap';
+
 export interface CkaMapView {
   /** Which representation (a row label of the matrix). */
   label: string;
+  method: MapMethod;
   /** n×2 row-major. */
   points: Float64Array;
   labels: number[];
   classes: string[];
-  explained: [number, number];
+  /** PCA only: the share of the variance of PC1 and PC2. */
+  explained: [number, number] | null;
+  /** Leave-one-out 5-NN accuracy on the full features. */
+  knn: number;
 }
 
 export interface CkaState {
@@ -53,6 +60,8 @@ export interface CkaState {
   /** The row selected for the 2-D map. */
   selectedRow: number | null;
   map: CkaMapView | null;
+  /** While a map is being computed: what it is doing. */
+  mapProgress: string | null;
   error: string | null;
 }
 
@@ -66,6 +75,7 @@ export interface CkaSlice {
   setCkaError: (message: string | null) => void;
   selectCkaRow: (row: number | null) => void;
   setCkaMap: (map: CkaMapView | null) => void;
+  setCkaMapProgress: (text: string | null) => void;
 }
 
 export const DEFAULT_CKA_SETTINGS: CkaSettings = {
@@ -79,6 +89,7 @@ export const DEFAULT_CKA_SETTINGS: CkaSettings = {
   batchSize: 256,
   device: 'auto',
   compareWith: { kind: 'builtin', id: 'fmnist-resnet-s' },
+  mapMethod: 'pca',
 };
 
 export const createCkaSlice: StateCreator<AppState, [], [], CkaSlice> = (set) => ({
@@ -89,6 +100,7 @@ export const createCkaSlice: StateCreator<AppState, [], [], CkaSlice> = (set) =>
     result: null,
     selectedRow: null,
     map: null,
+    mapProgress: null,
     error: null,
   },
   setCkaSettings: (patch) =>
@@ -115,5 +127,6 @@ export const createCkaSlice: StateCreator<AppState, [], [], CkaSlice> = (set) =>
       },
     })),
   selectCkaRow: (selectedRow) => set((s) => ({ cka: { ...s.cka, selectedRow } })),
-  setCkaMap: (map) => set((s) => ({ cka: { ...s.cka, map } })),
+  setCkaMap: (map) => set((s) => ({ cka: { ...s.cka, map, mapProgress: null } })),
+  setCkaMapProgress: (mapProgress) => set((s) => ({ cka: { ...s.cka, mapProgress } })),
 });

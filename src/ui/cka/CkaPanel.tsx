@@ -1,8 +1,9 @@
-import { cancelCka, runCka, showCkaMap } from '../../engine/ckaRun';
+import { cancelCka, cancelCkaMap, runCka, showCkaMap } from '../../engine/ckaRun';
 import { useAppStore } from '../../store';
 import { CkaControls } from './CkaControls';
 import { MatrixView } from './MatrixView';
-import { PcaMapView } from './PcaMapView';
+import { ClassMapView } from './ClassMapView';
+import { MapControls } from './MapControls';
 import './cka.css';
 
 /** Centered kernel alignment: how similar two blocks, two timesteps or two models are. */
@@ -57,19 +58,22 @@ export function CkaPanel() {
               selectedRow={cka.selectedRow}
               onSelectRow={(row) => void showCkaMap(row)}
             />
-            {cka.map ? (
-              <PcaMapView map={cka.map} />
-            ) : (
-              <p className="muted cka-map-hint">
-                Click a row of the matrix (or press Enter on it) to map that block&apos;s features
-                in 2-D by class.
-              </p>
-            )}
+            <div>
+              <MapControls
+                progress={cka.mapProgress}
+                onChange={() => cka.selectedRow !== null && void showCkaMap(cka.selectedRow)}
+                onCancel={cancelCkaMap}
+              />
+              {cka.map ? (
+                <ClassMapView map={cka.map} />
+              ) : (
+                <p className="muted cka-map-hint">
+                  Click a row of the matrix (or press Enter on it) to map that block&apos;s features
+                  in 2-D by class.
+                </p>
+              )}
+            </div>
           </div>
-          <p className="muted">
-            UMAP is not offered: PCA is exact and fast here, and no small, maintained UMAP package
-            was vetted for the app.
-          </p>
         </>
       )}
     </section>

@@ -7,7 +7,7 @@ import { ItemImage } from './ItemImage';
 const SIDE = 340;
 const PAD = 12;
 
-/** Scales PCA coordinates into the square plot. */
+/** Scales map coordinates into the square plot (one scale for both axes). */
 function project(points: Float64Array, n: number): Float64Array {
   let lo = Infinity;
   let hi = -Infinity;
@@ -24,11 +24,17 @@ function project(points: Float64Array, n: number): Float64Array {
   return out;
 }
 
+function caption(map: CkaMapView): string {
+  if (map.method === 'umap') return `2-D map of ${map.label}: UMAP (15 neighbours, seed 0)`;
+  const [a, b] = map.explained ?? [0, 0];
+  return `2-D map of ${map.label}: PCA, PC1 ${(100 * a).toFixed(1)}% and PC2 ${(100 * b).toFixed(1)}% of the variance`;
+}
+
 /**
- * The selected row's features on their first two principal components, one dot per image,
- * coloured by class; hovering (or arrow keys) shows the image and its class.
+ * The selected row's features in 2-D (PCA or UMAP), one dot per image, coloured by class;
+ * hovering (or arrow keys) shows the image and its class.
  */
-export function PcaMapView({ map }: { map: CkaMapView }) {
+export function ClassMapView({ map }: { map: CkaMapView }) {
   const n = map.labels.length;
   const xy = useMemo(() => project(map.points, n), [map, n]);
   const ref = useRef<HTMLCanvasElement>(null);
@@ -79,8 +85,13 @@ export function PcaMapView({ map }: { map: CkaMapView }) {
   return (
     <figure className="cka-map">
       <figcaption>
-        2-D map of {map.label}: PCA, PC1 {(100 * map.explained[0]).toFixed(1)}% and PC2{' '}
-        {(100 * map.explained[1]).toFixed(1)}% of the variance
+        {caption(map)}
+        <br />
+        <span data-testid="cka-map-knn">
+          5-nearest-neighbour accuracy on the full features: {(100 * map.knn).toFixed(1)}%
+        </span>{' '}
+        (how well this representation separates the classes; chance is{' '}
+        {(100 / map.classes.length).toFixed(0)}%)
       </figcaption>
       <div className="cka-map-row">
         <canvas
@@ -88,7 +99,7 @@ export function PcaMapView({ map }: { map: CkaMapView }) {
           style={{ width: SIDE, height: SIDE }}
           tabIndex={0}
           role="img"
-          aria-label={`PCA map of ${map.label}, ${n} images coloured by class. Arrow keys step through the images.`}
+          aria-label={`${map.method === 'umap' ? 'UMAP' : 'PCA'} map of ${map.label}, ${n} images coloured by class. Arrow keys step through the images.`}
           data-testid="cka-map"
           onMouseMove={(e) => {
             const r = e.currentTarget.getBoundingClientRect();
