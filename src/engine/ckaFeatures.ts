@@ -108,20 +108,18 @@ export const COMPARE_BUILTINS = [
 ] as const;
 
 /** The model files the user opened for comparison (kept here: too large for the store). */
-let openedFiles: { name: string; files: { name: string; bytes: ArrayBuffer }[] } | null = null;
+let openedFiles: { name: string; files: { name: string; bytes: Blob }[] } | null = null;
 
 /** Keeps the files of a model to compare with; returns the name the settings refer to it by. */
-export async function keepCompareFiles(files: readonly File[]): Promise<string> {
+export function keepCompareFiles(files: readonly File[]): string {
   const onnx = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (!onnx) throw new Error('Open the model’s .onnx file (with its manifest.json).');
   if (!files.some((f) => f.name.toLowerCase().endsWith('.json')))
     throw new Error(
       `${onnx.name}: open its manifest.json too — a comparison needs the model’s blocks or layers.`,
     );
-  const picked = await Promise.all(
-    files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })),
-  );
-  openedFiles = { name: onnx.name, files: picked };
+  // Kept as Files: the compare engine's worker reads them (and again after a restart).
+  openedFiles = { name: onnx.name, files: files.map((f) => ({ name: f.name, bytes: f as Blob })) };
   return onnx.name;
 }
 

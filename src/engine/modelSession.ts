@@ -66,9 +66,8 @@ export async function loadModelFiles(
   schedule?: NoiseSchedule,
 ): Promise<boolean> {
   const onnx = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
-  const picked = await Promise.all(
-    files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })),
-  );
+  // The Files themselves go to the worker (by reference): the page never holds the bytes.
+  const picked = files.map((f) => ({ name: f.name, bytes: f as Blob }));
   return loadModel(
     { kind: 'user', name: onnx?.name ?? files[0]?.name ?? 'model' },
     { kind: 'files', files: picked },

@@ -18,14 +18,21 @@ import type { JobOptions, WorkerBridge } from './bridge';
 
 /**
  * URLs are made absolute against the page (a worker would resolve them against its own
- * script); picked files are copied per call, since a restarted worker needs them again.
+ * script); picked bytes are copied per call, since a restarted worker needs them again (a
+ * File is passed by reference: the worker reads it, the page keeps only the handle).
  */
 function copySource(source: ModelSource): ModelSource {
   if (source.kind === 'folder')
     return { kind: 'folder', base: new URL(source.base, location.href).href };
   if (source.kind === 'onnx-url')
     return { kind: 'onnx-url', url: new URL(source.url, location.href).href };
-  return { kind: 'files', files: source.files.map((f) => ({ ...f, bytes: f.bytes.slice(0) })) };
+  return {
+    kind: 'files',
+    files: source.files.map((f) => ({
+      ...f,
+      bytes: f.bytes instanceof ArrayBuffer ? f.bytes.slice(0) : f.bytes,
+    })),
+  };
 }
 
 /**

@@ -11,7 +11,28 @@ import { sha256Hex } from '../shared/sha256';
 export type ModelSource =
   | { kind: 'folder'; base: string }
   | { kind: 'onnx-url'; url: string }
-  | { kind: 'files'; files: { name: string; bytes: ArrayBuffer }[] };
+  | { kind: 'files'; files: PickedFile[] };
+
+/**
+ * A file the user picked: its bytes, or the File itself (a Blob crosses to the worker by
+ * reference, so the page never holds a large model's bytes; the worker reads them once).
+ */
+export interface PickedFile {
+  name: string;
+  bytes: ArrayBuffer | Blob;
+}
+
+async function bytesOf(f: PickedFile): Promise<Uint8Array> {
+  if (f.bytes instanceof ArrayBuffer) return new Uint8Array(f.bytes);
+  try {
+    return new Uint8Array(await f.bytes.arrayBuffer());
+  } catch (err) {
+    throw new ModelSourceError(
+      'model-load',
+      `${f.name} could not be read (${(err as Error).message}); was it moved or deleted? Pick it again.`,
+    );
+  }
+}
 
 /** A weights file the graph refers to by `path` (its external data location). */
 export interface ExternalDataFile {
@@ -153,10 +174,10 @@ export async function readModel(
   const file = onnx[0]!;
   const manifestFile = source.files.find((f) => f.name.toLowerCase().endsWith('manifest.json'));
   const manifest = manifestFile
-    ? parseManifest(new TextDecoder().decode(manifestFile.bytes))
+    ? parseManifest(new TextDecoder().decode(await bytesOf(manifestFile)))
     : null;
   if (manifest) onManifest(manifest);
-  const model = new Uint8Array(file.bytes);
+  const model = await bytesOf(file);
   const sha256 = await verify(manifest, model, file.name);
   const byName = new Map(source.files.map((f) => [baseName(f.name), f]));
   const externalData: ExternalDataFile[] = [];
@@ -170,7 +191,7 @@ export async function readModel(
       );
     }
     for (const e of manifest.externalData) {
-      const data = new Uint8Array(byName.get(e.file)!.bytes);
+      const data = await bytesOf(byName.get(e.file)!);
       shas.push(await verifyExternal(manifest, e.file, data));
       externalData.push({ path: e.file, data });
     }
@@ -179,7 +200,7 @@ export async function readModel(
     for (const f of source.files) {
       const n = baseName(f.name);
       if (f === file || n.toLowerCase().endsWith('.json')) continue;
-      const data = new Uint8Array(f.bytes);
+      const data = await bytesOf(f);
       shas.push(await sha256Hex(data));
       externalData.push({ path: n, data });
     }

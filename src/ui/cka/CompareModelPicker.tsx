@@ -16,10 +16,10 @@ export function CompareModelPicker() {
   const [opened, setOpened] = useState(openedCompareName());
   const value = choice.kind === 'builtin' ? choice.id : `${FILES_PREFIX}${choice.name}`;
 
-  const open = async (files: File[]) => {
+  const open = (files: File[]) => {
     if (files.length === 0) return;
     try {
-      const name = await keepCompareFiles(files);
+      const name = keepCompareFiles(files);
       setOpened(name);
       set({ compareWith: { kind: 'files', name } });
     } catch (err) {
@@ -61,7 +61,7 @@ export function CompareModelPicker() {
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
             e.target.value = '';
-            void open(files);
+            open(files);
           }}
         />
       </label>
