@@ -1,12 +1,17 @@
 import { useState } from 'react';
 import type { DragEvent } from 'react';
+import { modelFilesOfFolder } from '../../core/explorer/modelFolder';
 import { classifyPickedFiles } from '../../core/explorer/scheduleInput';
 import type { NoiseSchedule } from '../../core/schedule';
 import { loadModelFiles } from '../../engine/modelSession';
 import { useAppStore } from '../../store';
+import { filesFromDrop } from '../datasets/dropFiles';
 import { ScheduleForm } from './ScheduleForm';
 
-/** "Open your own": a file picker and a drop zone for an .onnx, with or without its manifest. */
+/**
+ * "Open your own": a file picker and a drop zone for an .onnx, with or without its manifest.
+ * A dropped folder (a converter's output) gives its model files: graph, manifest, weights.
+ */
 export function OpenModel({ disabled }: { disabled: boolean }) {
   const [pending, setPending] = useState<File[] | null>(null);
   const [over, setOver] = useState(false);
@@ -24,7 +29,17 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    take([...e.dataTransfer.files]);
+    const folder = [...e.dataTransfer.items].some((i) => i.webkitGetAsEntry()?.isDirectory);
+    if (!folder) {
+      take([...e.dataTransfer.files]);
+      return;
+    }
+    // Entries are read now (the DataTransfer empties after this handler); files after.
+    void filesFromDrop(e.dataTransfer).then((dropped) => {
+      const files = dropped?.files ?? [];
+      const keep = new Set(modelFilesOfFolder(files.map((f) => f.path)));
+      take(files.filter((f) => keep.has(f.path)).map((f) => f.file));
+    });
   };
   const confirm = (schedule: NoiseSchedule) => {
     const files = pending;
@@ -61,7 +76,10 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
             }}
           />
         </label>
-        <span className="muted"> or drop an .onnx (and its manifest.json) here</span>
+        <span className="muted">
+          {' '}
+          or drop an .onnx (and its manifest.json), or the model&apos;s folder, here
+        </span>
       </div>
       {pending && (
         <ScheduleForm
