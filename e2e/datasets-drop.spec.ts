@@ -48,19 +48,23 @@ describe('datasets: a folder dropped from disk', () => {
       'dog/broken.png': corruptPng(),
       'dog/copy.png': greyPng(500), // the same bytes as dog/1.png
       '.DS_Store': new Uint8Array([0, 0, 0, 1]),
+      // The same name twice: composed (é) and decomposed (e + ◌́), as macOS writes it.
+      'dog/caf\u00e9.png': greyPng(7001),
+      'dog/cafe\u0301.png': greyPng(7002),
     };
     const dir = writeFolder('dropped pets', files, ['empty-class']);
     const { page, errors, close } = await openDatasets(browser);
     await importing(page, 'dropped pets', () => dropPaths(page, [dir]));
 
     const row = (await page.getByTestId('dataset-row').textContent()) ?? '';
-    expect(row).toMatch(/dropped pets.*159 images · 4 classes/);
+    expect(row).toMatch(/dropped pets.*160 images · 4 classes/);
     const report = (await page.getByTestId('import-report').textContent()) ?? '';
     expect(report).toContain('Empty class folders (no images, left out): “empty-class”');
     const skipped = await skippedList(page);
     expect(skipped).toContain('cat/notes.txt: not an image');
     expect(skipped).toContain('dog/broken.png: corrupt');
     expect(skipped).not.toContain('.DS_Store'); // hidden files are not part of a dataset
+    expect(skipped).toContain('dog/caf\u00e9.png: another file has the same name');
     await page.locator('summary', { hasText: /duplicate files left out/ }).click();
     expect(await page.getByTestId('duplicate-list').textContent()).toContain(
       'dog/copy.png is the same as dog/1.png',
@@ -72,7 +76,8 @@ describe('datasets: a folder dropped from disk', () => {
     const snap = await current(page);
     expect(snap.name).toBe('dropped pets');
     expect(snap.classes).toEqual(['100% sure & <b>', 'café ☕ #1', 'cat', 'dog']);
-    expect(snap.train + snap.test).toBe(159);
+    expect(snap.train + snap.test).toBe(160);
+    expect(snap.ids).toContain('dog/caf\u00e9.png');
     expect(snap.ids.filter((id) => id.startsWith('cat/'))).toHaveLength(150);
     expect(snap.ids).toContain('café ☕ #1/3.png');
     expect(errors).toEqual([]);

@@ -11,7 +11,7 @@ import {
   zipDeclaring,
   zipWithBombEntry,
 } from './support/datasetFixtures';
-import { launch, openApp, screenshot } from './support/browser';
+import { baseURL, launch, openApp, screenshot } from './support/browser';
 import {
   current,
   importing,
@@ -223,6 +223,34 @@ describe('datasets: cancel keeps what was imported', () => {
     const snap = await current(page);
     expect(snap.train + snap.test).toBe(kept);
     await close();
+  });
+});
+
+describe('datasets: cancel before anything is stored', () => {
+  it('cancels while the source is still downloading: nothing kept, no empty entry', async () => {
+    // No service worker: the demo zip comes from the network, where it is held back.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    let held = 0;
+    await context.route('**/datasets/fashion-mnist-demo.zip', () => {
+      held += 1; // never answered: the download hangs until it is aborted
+    });
+    const page = await context.newPage();
+    await page.goto(baseURL());
+    await page.getByRole('tab', { name: 'Datasets' }).click();
+    await page.getByRole('button', { name: 'Import the demo set' }).click();
+    await expect.poll(() => held).toBeGreaterThan(0);
+    expect(await page.getByTestId('import-progress').textContent()).toBe(
+      'Reading “Fashion-MNIST demo”…',
+    );
+    await page.getByRole('button', { name: 'Cancel import' }).click();
+    await page
+      .getByText(
+        'Import of “Fashion-MNIST demo” cancelled before any image was stored: nothing kept.',
+      )
+      .waitFor({ timeout: 30_000 });
+    await settled(page);
+    expect(await page.getByTestId('dataset-row').count()).toBe(0);
+    await context.close();
   });
 });
 

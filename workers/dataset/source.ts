@@ -44,6 +44,25 @@ function stripPrefix(paths: { raw: string; path: string }[], dirs: string[]) {
   };
 }
 
+/**
+ * Whether a file's id is taken already: two names that differ only in Unicode normalisation
+ * (é typed on macOS and on Linux), or a zip listing one name twice. The second is refused and
+ * listed, never dropped silently.
+ */
+function sameName(
+  entries: Map<string, SourceEntry>,
+  f: { path: string },
+  refused: SkippedFile[],
+): boolean {
+  if (!entries.has(f.path)) return false;
+  refused.push({
+    path: f.path,
+    reason:
+      'another file has the same name (written with other Unicode code points, or listed twice)',
+  });
+  return true;
+}
+
 export async function listSource(
   source: ImportSource,
   limits: ImportLimits,
@@ -67,6 +86,7 @@ export async function listSource(
     const dirs = (source.dirs ?? []).flatMap((d) => normalizePath(d) ?? []);
     const stripped = stripPrefix(named, dirs);
     stripped.files.forEach((f, i) => {
+      if (sameName(entries, f, refused)) return;
       const file = named[i]!.file;
       if (file.size > limits.maxFileBytes) unreadable.set(f.path, 'the file is too large');
       entries.set(f.path, {
@@ -101,6 +121,7 @@ export async function listSource(
   }
   const stripped = stripPrefix(named, rawDirs);
   stripped.files.forEach((f, i) => {
+    if (sameName(entries, f, refused)) return;
     const entry = named[i]!.entry;
     const problem = entryProblem(entry, limits);
     if (problem !== null) unreadable.set(f.path, problem);
