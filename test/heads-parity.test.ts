@@ -1,10 +1,11 @@
 /**
  * Parity of the browser's head training with PyTorch on the same features: the default model's
  * block 8 at t=10, pooled 2×2, for the demo set's 2,000 train and 1,000 test images (extracted
- * once with onnxruntime-node by the CLI's extract, cached: test/heads-features.ts). The same
- * tfjs code as the heads worker (workers/heads/train.ts) runs on tfjs-backend-cpu here; tools/'s
- * heads_torch trains the same head with the same recipe in PyTorch. Test accuracies must agree
- * within 1 point, for a linear and an MLP head.
+ * once with onnxruntime-node by the CLI's extract, cached: test/heads-features.ts). The heads
+ * worker's own dispatch (workers/heads/dispatch.ts) trains here: the linear head on the
+ * typed-array trainer (src/core/heads/linearTrainer.ts), the MLP with tfjs on tfjs-backend-cpu;
+ * tools/'s heads_torch trains the same head with the same recipe in PyTorch. Test accuracies must
+ * agree within 1 point, for a linear and an MLP head.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainConfig } from '../src/core/heads/optim';
 import type { HeadSpec } from '../src/core/heads/spec';
-import { trainHead } from '../workers/heads/train';
+import { trainAnyHead } from '../workers/heads/dispatch';
 import { demoFeatures, python, ROOT, writeHeadsNpy } from './heads-features';
 import type { FeatureSplit } from './heads-features';
 
@@ -56,7 +57,7 @@ function torchAccuracy(spec: HeadSpec): number {
   return (JSON.parse(out.trim().split('\n').at(-1)!) as { testAcc: number }).testAcc;
 }
 
-describe('head training: tfjs (the worker’s code) against PyTorch on the same features', () => {
+describe('head training: the worker’s trainers against PyTorch on the same features', () => {
   for (const spec of [
     { kind: 'linear', pool: 2 },
     { kind: 'mlp', pool: 2, hidden: [128] },
@@ -65,21 +66,22 @@ describe('head training: tfjs (the worker’s code) against PyTorch on the same 
       expect(train.y.length).toBe(2000);
       expect(test.y.length).toBe(1000);
       expect(train.d).toBe(64 * 2 * 2);
-      const ours = await trainHead(
+      const ours = await trainAnyHead(
         tf,
         { spec, channels: 64, classes: 10 },
         { trainX: train.x, trainY: train.y, testX: test.x, testY: test.y },
         RECIPE,
         { evalEveryEpoch: false },
       );
-      const tfAcc = ours.curves.at(-1)!.testAcc;
+      const acc = ours.curves.at(-1)!.testAcc;
       const torchAcc = torchAccuracy(spec);
+      const path = spec.kind === 'linear' ? 'typed arrays' : 'tfjs';
       console.log(
-        `${spec.kind}: tfjs ${(100 * tfAcc).toFixed(2)}% · PyTorch ${(100 * torchAcc).toFixed(2)}%`,
+        `${spec.kind}: ${path} ${(100 * acc).toFixed(2)}% · PyTorch ${(100 * torchAcc).toFixed(2)}%`,
       );
       // A real probe, far above chance, on both sides.
-      expect(tfAcc).toBeGreaterThan(0.7);
-      expect(Math.abs(tfAcc - torchAcc)).toBeLessThanOrEqual(0.01);
+      expect(acc).toBeGreaterThan(0.7);
+      expect(Math.abs(acc - torchAcc)).toBeLessThanOrEqual(0.01);
     }, 120_000);
   }
 });

@@ -5,12 +5,14 @@ import type { Standardizer } from '../src/core/heads/standardize';
 import { startBackend } from './heads/backend';
 import type { HeadsBackendInfo, HeadsBackendPreference } from './heads/backend';
 import type { HeadShape, Tf } from './heads/model';
-import { predictLogits, trainHead } from './heads/train';
+import { predictAnyHead, trainAnyHead } from './heads/dispatch';
+import type { HeadTrainer } from './heads/dispatch';
 import type { EpochReport, HeadData, TrainOutcome } from './heads/train';
 import { checkpoint, JobRegistry } from './shared/jobs';
 
 export type { HeadsBackendInfo, HeadsBackendPreference } from './heads/backend';
 export type { EpochReport, HeadData, TrainOutcome } from './heads/train';
+export type { HeadTrainer } from './heads/dispatch';
 
 let runtime: { tf: Tf; info: HeadsBackendInfo } | null = null;
 const jobs = new JobRegistry();
@@ -35,7 +37,10 @@ const api = {
     return runtime.info;
   },
 
-  /** Trains one head; every epoch's losses and accuracies stream to `onEpoch`. */
+  /**
+   * Trains one head; every epoch's losses and accuracies stream to `onEpoch`. Linear heads train
+   * on the typed-array trainer unless `trainer` is 'tfjs' (heads/dispatch.ts).
+   */
   async train(
     jobId: string,
     head: HeadShape,
@@ -43,13 +48,11 @@ const api = {
     config: TrainConfig,
     onEpoch: (r: EpochReport) => void,
     evalEveryEpoch = true,
+    trainer: HeadTrainer = 'auto',
   ): Promise<TrainOutcome> {
     return jobs.run(jobId, async (signal) => {
-      const out = await trainHead(requireTf(), head, data, config, {
-        onEpoch,
-        evalEveryEpoch,
-        checkpoint: () => checkpoint(signal),
-      });
+      const hooks = { onEpoch, evalEveryEpoch, checkpoint: () => checkpoint(signal) };
+      const out = await trainAnyHead(requireTf(), head, data, config, hooks, trainer);
       return Comlink.transfer(out, outcomeTransfer(out));
     });
   },
@@ -63,7 +66,7 @@ const api = {
     rows: Float32Array,
   ): Promise<Float32Array> {
     return jobs.run(jobId, async () => {
-      const out = await predictLogits(requireTf(), head, params, standardizer, rows);
+      const out = await predictAnyHead(requireTf(), head, params, standardizer, rows);
       return Comlink.transfer(out, [out.buffer as ArrayBuffer]);
     });
   },

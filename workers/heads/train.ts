@@ -6,45 +6,22 @@ import type { TrainConfig } from '../../src/core/heads/optim';
 import { makeRng, permutation } from '../../src/core/heads/random';
 import { applyStandardizer, fitStandardizer } from '../../src/core/heads/standardize';
 import type { Standardizer } from '../../src/core/heads/standardize';
+import type {
+  EpochReport,
+  HeadData,
+  TrainHooks,
+  TrainOutcome,
+} from '../../src/core/heads/training';
 import { asMap, crossEntropy, headLogits, paramNames, toTensors } from './model';
 import type { HeadShape, Tf } from './model';
 import { HeadOptimizer } from './optimizer';
 
-/** Features and labels for one training run (rows [n, C·p·p]). */
-export interface HeadData {
-  trainX: Float32Array;
-  trainY: Int32Array;
-  testX: Float32Array;
-  testY: Int32Array;
-}
-
-export interface EpochReport {
-  epoch: number;
-  epochs: number;
-  lr: number;
-  trainLoss: number;
-  trainAcc: number;
-  testLoss: number;
-  testAcc: number;
-  /** Wall time of this epoch's training steps (evaluation excluded). */
-  ms: number;
-}
-
-export interface TrainOutcome {
-  params: NamedParam[];
-  standardizer: Standardizer | null;
-  /** Logits [nTest, K] of the final head on the test set. */
-  testLogits: Float32Array;
-  curves: EpochReport[];
-}
-
-export interface TrainHooks {
-  onEpoch?: (r: EpochReport) => void;
-  /** Awaited between steps: yields to the event loop and throws when the job is cancelled. */
-  checkpoint?: () => Promise<void>;
-  /** Evaluate the test set after every epoch (default) or only at the end. */
-  evalEveryEpoch?: boolean;
-}
+export type {
+  EpochReport,
+  HeadData,
+  TrainHooks,
+  TrainOutcome,
+} from '../../src/core/heads/training';
 
 const EVAL_CHUNK = 1024;
 
@@ -73,7 +50,8 @@ function evaluate(
 }
 
 /**
- * Trains a head with tfjs autodiff: seeded init and epoch order, minibatch SGD or Adam with the
+ * Trains a head with tfjs autodiff (every kind; the app trains linear heads with
+ * src/core/heads/linearTrainer.ts instead, see dispatch.ts): seeded init and epoch order, minibatch SGD or Adam with the
  * per-epoch learning rate of the schedule, optional feature standardisation (training statistics).
  */
 export async function trainHead(
