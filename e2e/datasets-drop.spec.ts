@@ -126,6 +126,53 @@ describe('datasets: a folder dropped from disk', () => {
   });
 });
 
+describe('datasets: the folder picker', () => {
+  it('walks a real directory handle from "Choose a folder…", and the split can be changed', async () => {
+    const { page, errors, close } = await openDatasets(browser);
+    const files = Object.entries(classFolders(['left', 'right'], 10)).map(
+      ([path, bytes]) => [path, Array.from(bytes)] as const,
+    );
+    await page.evaluate(async (entries) => {
+      const root = await navigator.storage.getDirectory();
+      const dir = await root.getDirectoryHandle('picked', { create: true });
+      for (const [path, bytes] of entries) {
+        const [cls, name] = path.split('/') as [string, string];
+        const folder = await dir.getDirectoryHandle(cls, { create: true });
+        const out = await (await folder.getFileHandle(name, { create: true })).createWritable();
+        await out.write(new Uint8Array(bytes));
+        await out.close();
+      }
+      await dir.getDirectoryHandle('nothing-yet', { create: true });
+      // The picker is the browser's own dialog; here it hands over this real directory.
+      (window as unknown as { showDirectoryPicker: () => Promise<unknown> }).showDirectoryPicker =
+        () => Promise.resolve(dir);
+    }, files);
+    await importing(page, 'picked', () =>
+      page.getByRole('button', { name: 'Choose a folder…' }).click(),
+    );
+    expect(await page.getByTestId('dataset-row').textContent()).toMatch(/20 images · 2 classes/);
+    expect(await page.getByTestId('import-report').textContent()).toContain('“nothing-yet”');
+    const first = await current(page);
+    expect([first.train, first.test]).toEqual([16, 4]); // 20% of each class
+
+    const split = async (share: string, seed: string): Promise<string[]> => {
+      await page.getByLabel('Test share (%)', { exact: true }).fill(share);
+      await page.getByLabel('Seed', { exact: true }).fill(seed);
+      await page.getByRole('button', { name: 'Apply split' }).click();
+      await expect
+        .poll(async () => (await current(page)).test)
+        .toBe(Math.round((Number(share) / 100) * 10) * 2);
+      return (await current(page)).testIds;
+    };
+    const a = await split('40', '3');
+    expect(a.filter((id) => id.startsWith('left/'))).toHaveLength(4); // stratified
+    expect(await split('40', '4')).not.toEqual(a);
+    expect(await split('40', '3')).toEqual(a); // seeded: the same split again
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
+
 describe('datasets: a full disk is explained', () => {
   it('stops at the quota with a clear message and keeps everything stored before', async () => {
     const { page, errors, close } = await openDatasets(browser);

@@ -91,6 +91,7 @@ export interface Snapshot {
   train: number;
   test: number;
   ids: string[];
+  testIds: string[];
   first: number[];
 }
 
@@ -119,6 +120,7 @@ export async function current(page: Page): Promise<Snapshot> {
       train: d.train.items.length,
       test: d.test.items.length,
       ids: [...d.train.items, ...d.test.items].map((i) => i.id).sort(),
+      testIds: d.test.items.map((i) => i.id).sort(),
       first: Array.from(d.train.items[0]?.x0.slice(0, 70) ?? []),
     };
   });
