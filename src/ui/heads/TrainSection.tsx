@@ -28,7 +28,8 @@ export function TrainSection({ disabled }: { disabled: boolean }) {
         </button>
         {backend && (
           <span className="muted" data-testid="heads-backend">
-            Heads train on {backend.backend.toUpperCase()} ({backend.reason}
+            Linear heads train on plain typed arrays (exact gradient); MLP, CNN and attention heads
+            on tfjs {backend.backend.toUpperCase()} ({backend.reason}
             {backend.backend === 'wasm' ? `, ${backend.threads} threads` : ''})
           </span>
         )}
