@@ -4,6 +4,7 @@ import { paperModelSection } from './paper-model';
 import { explorerSection } from './explorer';
 import { datasetsSection } from './datasets';
 import { headsSection } from './heads';
+import { sweepSection } from './sweep';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -41,4 +42,5 @@ export const SECTIONS: BenchSection[] = [
   explorerSection,
   datasetsSection,
   headsSection,
+  sweepSection,
 ];

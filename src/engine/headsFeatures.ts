@@ -28,7 +28,14 @@ export async function extractSplits(
   engine: UnetEngine,
   data: Pick<LabeledImages, 'train' | 'test'>,
   req: HeadFeatureRequest,
-  options: { signal?: AbortSignal; onProgress?: (p: ExtractProgress) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (p: ExtractProgress) => void;
+    /** Images per U-Net pass (default: the worker's, by backend). */
+    batchSize?: number;
+    /** Use the feature cache (default true). */
+    useCache?: boolean;
+  } = {},
 ): Promise<{ blocks: Map<number, SplitFeatures>; result: ExtractResult }> {
   const items: FeatureItem[] = [...data.train.items, ...data.test.items];
   const nTrain = data.train.items.length;
@@ -51,13 +58,15 @@ export async function extractSplits(
           tables.set(block, entry);
         }
         const d = C * h * w;
-        // A batch may straddle the train/test boundary.
-        for (let i = 0; i < b; i++) {
-          const at = batch.offset + i;
-          const row = tensor.data.subarray(i * d, i * d + d);
-          if (at < nTrain) placeRows(entry.train, at, row);
-          else placeRows(entry.test, at - nTrain, row);
-        }
+        // A batch may straddle the train/test boundary: at most two copies.
+        const inTrain = Math.max(0, Math.min(b, nTrain - batch.offset));
+        if (inTrain > 0) placeRows(entry.train, batch.offset, tensor.data.subarray(0, inTrain * d));
+        if (inTrain < b)
+          placeRows(
+            entry.test,
+            batch.offset + inTrain - nTrain,
+            tensor.data.subarray(inTrain * d, b * d),
+          );
       }
     },
     options,
