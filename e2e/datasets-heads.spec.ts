@@ -40,7 +40,8 @@ describe('datasets: heads follow the selected dataset', () => {
     const { page, errors, close } = await openDatasets(browser);
     await importing(page, 'one', () => dropPaths(page, [dir]));
     await page.getByRole('tab', { name: 'Heads' }).click();
-    const reason = /only one class \(“only”\) — a head needs at least two classes/;
+    const reason =
+      /^Training on “one” is disabled: only one class \(“only”\) — a head needs at least two/;
     await expectBlocked(page, reason);
 
     // A reload opens the explorer; the Datasets panel is never opened before Heads.

@@ -11,4 +11,10 @@ describe('trainingReadiness', () => {
     const tiny = trainingReadiness([c('a', 5), c('b', 1)]);
     expect(tiny.ok ? '' : tiny.reason).toMatch(/“b” has one image/);
   });
+  it('names the dataset when it is given', () => {
+    const r = trainingReadiness([c('a', 5)], 'pets');
+    expect(r.ok ? '' : r.reason).toMatch(/^Training on “pets” is disabled: only one class/);
+    const none = trainingReadiness([c('a', 0)]);
+    expect(none.ok ? '' : none.reason).toMatch(/^Training is disabled: the dataset has no images/);
+  });
 });

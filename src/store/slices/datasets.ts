@@ -38,7 +38,7 @@ const DEMO_READY: Readiness = { ok: true };
 function readiness(list: DatasetMeta[], id: string | null): Readiness {
   if (id === null) return DEMO_READY;
   const meta = list.find((m) => m.id === id);
-  return meta ? trainingReadiness(meta.classes) : DEMO_READY;
+  return meta ? trainingReadiness(meta.classes, meta.name) : DEMO_READY;
 }
 
 export const createDatasetsSlice: StateCreator<AppState, [], [], DatasetsSlice> = (set) => ({
