@@ -3,10 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CkaConsole } from '../src/engine/ckaConsole';
 import { launch, openApp, screenshot } from './support/browser';
 
-/** The CKA worker on the page: a matrix of synthetic features on one device. */
-async function matrixInPage(page: Page, device: 'cpu' | 'webgpu', threads = 1) {
+/**
+ * The CKA worker on the page: a matrix of synthetic features on one device (and CPU kernel),
+ * with the plain-JS float64 matrix of the page's main thread as the reference.
+ */
+async function matrixInPage(
+  page: Page,
+  device: 'cpu' | 'webgpu',
+  threads = 1,
+  kernel: 'auto' | 'wasm' | 'js' = 'auto',
+) {
   return page.evaluate(
-    async ({ device, threads }) => {
+    async ({ device, threads, kernel }) => {
       const api = (globalThis as unknown as { diffprobeCka: CkaConsole }).diffprobeCka;
       let s = 12345;
       const rnd = () => {
@@ -30,14 +38,21 @@ async function matrixInPage(page: Page, device: 'cpu' | 'webgpu', threads = 1) {
           batchSize: 256,
           device,
           threads,
+          kernel,
         });
-        const ref = api.core.linearCkaMatrix(reps, n);
-        return { values: Array.from(r.values), ref: Array.from(ref), ranOn: r.ranOn, note: r.note };
+        const ref = api.core.linearCkaMatrix(reps, n, { kernel: 'js' });
+        return {
+          values: Array.from(r.values),
+          ref: Array.from(ref),
+          ranOn: r.ranOn,
+          note: r.note,
+          kernel: r.kernel,
+        };
       } finally {
         engine.dispose();
       }
     },
-    { device, threads },
+    { device, threads, kernel },
   );
 }
 
@@ -53,13 +68,22 @@ describe('CKA in Chromium (WebGPU: the software adapter in CI)', () => {
   it('the WebGPU and the threaded CPU Gram products agree with the float64 CPU products', async () => {
     const { page, context, errors } = await openApp(browser);
     await expect.poll(() => page.evaluate(() => typeof globalThis.diffprobeCka)).toBe('object');
+    // the app's CPU path is the WebAssembly SIMD kernel, in the worker and in its threads, and
+    // it gives the plain-JS float64 numbers
     const cpu = await matrixInPage(page, 'cpu');
     expect(cpu.ranOn).toBe('cpu');
+    expect(cpu.kernel).toBe('wasm');
+    expect(cpu.note).toMatch(/WebAssembly SIMD/);
     cpu.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
     // three helper threads (shared memory): the same numbers
     const threaded = await matrixInPage(page, 'cpu', 3);
-    expect(threaded.note).toMatch(/3 threads/);
+    expect(threaded.note).toMatch(/WebAssembly SIMD, 3 threads/);
+    expect(threaded.kernel).toBe('wasm');
     threaded.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
+    // the plain-JS fallback still runs in the worker's threads
+    const js = await matrixInPage(page, 'cpu', 2, 'js');
+    expect(js.kernel).toBe('js');
+    js.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
     const gpu = await matrixInPage(page, 'webgpu');
     expect(gpu.ranOn).toBe('webgpu');
     expect(gpu.note).toMatch(/WebGPU/);

@@ -1,8 +1,10 @@
 /**
- * A helper thread of the CKA worker: holds every centred representation (shared memory) and
- * computes the Gram-product share S_ij of the row panels it is sent (src/core/cka/gramDots.ts).
+ * A helper thread of the CKA worker: holds every centred representation (shared memory, and a
+ * packed copy in the WebAssembly SIMD kernel's memory where it runs) and computes the
+ * Gram-product share S_ij of the row panels it is sent (src/core/cka/gramDots.ts).
  */
-import { gramPanel, panelDot } from '../../src/core/cka/gramDots';
+import { addPanelJs, type GramKernel } from '../../src/core/cka/gramDots';
+import { WasmGram } from '../../src/core/cka/wasmGram';
 
 export interface ThreadSetup {
   kind: 'setup';
@@ -11,6 +13,7 @@ export interface ThreadSetup {
   dims: number[];
   n: number;
   panel: number;
+  kernel: 'auto' | GramKernel;
 }
 
 export interface ThreadTask {
@@ -24,11 +27,14 @@ export interface ThreadResult {
   index: number;
   /** m×m, lower triangle filled. */
   S: Float64Array;
+  /** The kernel that computed it. */
+  kernel: GramKernel;
 }
 
 let reps: Float64Array[] = [];
 let dims: number[] = [];
 let bufs: Float64Array[] = [];
+let wasm: WasmGram | null = null;
 
 self.onmessage = (e: MessageEvent<ThreadSetup | ThreadTask>) => {
   const msg = e.data;
@@ -40,15 +46,15 @@ self.onmessage = (e: MessageEvent<ThreadSetup | ThreadTask>) => {
       off += msg.n * d;
       return r;
     });
-    bufs = dims.map(() => new Float64Array(msg.panel * msg.n));
+    wasm = msg.kernel === 'js' ? null : WasmGram.create(reps, dims, msg.n);
+    if (!wasm && msg.kernel === 'wasm') throw new Error('WebAssembly SIMD is not available here');
+    bufs = wasm ? [] : dims.map(() => new Float64Array(msg.panel * msg.n));
     return;
   }
   const m = dims.length;
   const S = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) gramPanel(reps[i]!, dims[i]!, msg.r0, msg.r1, bufs[i]!);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j <= i; j++) S[i * m + j] = panelDot(bufs[i]!, bufs[j]!, msg.r0, msg.r1);
-  }
-  const result: ThreadResult = { index: msg.index, S };
+  if (wasm) wasm.addPanel(msg.r0, msg.r1, S);
+  else addPanelJs(reps, dims, msg.r0, msg.r1, bufs, S);
+  const result: ThreadResult = { index: msg.index, S, kernel: wasm ? 'wasm' : 'js' };
   (self as unknown as Worker).postMessage(result, [S.buffer]);
 };

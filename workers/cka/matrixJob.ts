@@ -1,10 +1,11 @@
 /**
  * One CKA matrix job in the worker: centre every representation (float64), then the pairwise
- * Gram products on the GPU (WebGPU, f32 products, float64 sums) or on the CPU (float64), panel
- * by panel with a cancel check and a progress report between panels.
+ * Gram products on the GPU (WebGPU, f32 products, float64 sums) or on the CPU (float64, on the
+ * WebAssembly SIMD kernel where it runs, else plain JS), panel by panel with a cancel check and a
+ * progress report between panels.
  */
 import { ckaMatrix } from '../../src/core/cka';
-import { centerAll, ckaFromDots, gramDotSteps } from '../../src/core/cka/gramDots';
+import { centerAll, ckaFromDots, gramDotSteps, type GramKernel } from '../../src/core/cka/gramDots';
 import { checkpoint } from '../shared/jobs';
 import { gpuContext, gpuGramDots } from './gpuGramDots';
 import { cpuThreads, parallelGramDots } from './parallelGramDots';
@@ -25,6 +26,8 @@ export interface CkaMatrixOptions {
   device: CkaDevice;
   /** CPU threads for the linear products (default: the machine's cores, when memory can be shared). */
   threads?: number;
+  /** The CPU kernel: 'auto' (default) is WebAssembly SIMD where it runs, else plain JS. */
+  kernel?: 'auto' | GramKernel;
 }
 
 export interface CkaMatrixResult {
@@ -34,6 +37,8 @@ export interface CkaMatrixResult {
   ranOn: 'cpu' | 'webgpu';
   /** Why (e.g. which adapter, or why not the GPU). */
   note: string;
+  /** The CPU kernel that computed the products (absent on WebGPU and for minibatch CKA). */
+  kernel?: GramKernel;
   ms: number;
 }
 
@@ -87,25 +92,46 @@ export async function runCkaMatrix(
     } else note = `CPU, float64 (${gpu})`;
   }
   const threads = opts.threads ?? cpuThreads();
+  const want = opts.kernel ?? 'auto';
   if (threads > 1) {
     progress({ done: 0, stage: `Gram products on ${threads} CPU threads` });
-    const S = await parallelGramDots(Xc, dims, n, threads, async (share) => {
-      progress({ done: share, stage: `Gram products on ${threads} CPU threads` });
-      await checkpoint(signal);
-    });
+    const { S, kernel } = await parallelGramDots(
+      Xc,
+      dims,
+      n,
+      threads,
+      async (share) => {
+        progress({ done: share, stage: `Gram products on ${threads} CPU threads` });
+        await checkpoint(signal);
+      },
+      want,
+    );
     return {
       values: ckaFromDots(S, m),
       ranOn: 'cpu',
-      note: `${note}, ${threads} threads`,
+      note: `${note}, ${KERNEL_NAMES[kernel]}, ${threads} threads`,
+      kernel,
       ms: performance.now() - t0,
     };
   }
-  const steps = gramDotSteps(Xc, dims, n);
+  const steps = gramDotSteps(Xc, dims, n, { kernel: want });
   let r = steps.next();
   while (!r.done) {
     progress({ done: r.value, stage: 'Gram products on the CPU' });
     await checkpoint(signal);
     r = steps.next();
   }
-  return { values: ckaFromDots(r.value, m), ranOn: 'cpu', note, ms: performance.now() - t0 };
+  const { S, kernel } = r.value;
+  return {
+    values: ckaFromDots(S, m),
+    ranOn: 'cpu',
+    note: `${note}, ${KERNEL_NAMES[kernel]}`,
+    kernel,
+    ms: performance.now() - t0,
+  };
 }
+
+const KERNEL_NAMES: Record<GramKernel, string> = {
+  wasm: 'WebAssembly SIMD',
+  js: 'plain JS',
+};

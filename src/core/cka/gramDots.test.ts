@@ -58,12 +58,16 @@ describe('gram panels', () => {
     expect(got).toBeCloseTo(want, 9);
   });
 
-  it('hand-computed: x = (1, −1), y = (2, −2) gives S = [[4, 8], [8, 16]]', () => {
-    // K = [[1, −1], [−1, 1]], L = 4K: ⟨K, K⟩ = 4, ⟨K, L⟩ = 4·⟨K, K⟩ = 16, ⟨L, L⟩ = 64
-    const S = gramDots([Float64Array.from([1, -1]), Float64Array.from([2, -2])], [1, 1], 2);
-    expect(Array.from(S)).toEqual([4, 16, 16, 64]);
-    expect(Array.from(ckaFromDots(S, 2))).toEqual([1, 1, 1, 1]);
-  });
+  it.each(['js', 'wasm'] as const)(
+    'hand-computed: x = (1, −1), y = (2, −2) gives S = [[4, 16], [16, 64]] (%s kernel)',
+    (kernel) => {
+      // K = [[1, −1], [−1, 1]], L = 4K: ⟨K, K⟩ = 4, ⟨K, L⟩ = 4·⟨K, K⟩ = 16, ⟨L, L⟩ = 64
+      const X = [Float64Array.from([1, -1]), Float64Array.from([2, -2])];
+      const S = gramDots(X, [1, 1], 2, { kernel });
+      expect(Array.from(S)).toEqual([4, 16, 16, 64]);
+      expect(Array.from(ckaFromDots(S, 2))).toEqual([1, 1, 1, 1]);
+    },
+  );
 
   it('panelRows keeps m panels within the budget', () => {
     expect(panelRows(19, 1000, 8 * 2 ** 20)).toBe(441);
@@ -73,24 +77,28 @@ describe('gram panels', () => {
 });
 
 describe('linearCkaMatrix', () => {
-  it('equals the reference ckaMatrix for any panel height, with progress to 1', () => {
-    const n = 23;
-    const reps = [3, 8, 30, 1].map((d, i) => ({ data: randn(`r${i}`, n * d), d }));
-    reps.push({ data: reps[1]!.data.map((v) => 3 * v - 2), d: 8 });
-    const want = ckaMatrix(reps, n, 'gram');
-    for (const panel of [2, 5, 23, undefined]) {
-      const seen: number[] = [];
-      const got = linearCkaMatrix(reps, n, {
-        ...(panel ? { panel } : {}),
-        onPanel: (f) => seen.push(f),
-      });
-      for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 12);
-      expect(seen.at(-1)).toBe(1);
-      expect(seen).toEqual([...seen].sort((a, b) => a - b));
-    }
-    const M = linearCkaMatrix(reps, n);
-    expect(M[1 * 5 + 4]).toBeCloseTo(1, 12);
-  });
+  it.each(['js', 'wasm'] as const)(
+    'equals the reference ckaMatrix for any panel height, with progress to 1 (%s kernel)',
+    (kernel) => {
+      const n = 23;
+      const reps = [3, 8, 30, 1].map((d, i) => ({ data: randn(`r${i}`, n * d), d }));
+      reps.push({ data: reps[1]!.data.map((v) => 3 * v - 2), d: 8 });
+      const want = ckaMatrix(reps, n, 'gram');
+      for (const panel of [2, 5, 23, undefined]) {
+        const seen: number[] = [];
+        const got = linearCkaMatrix(reps, n, {
+          ...(panel ? { panel } : {}),
+          kernel,
+          onPanel: (f) => seen.push(f),
+        });
+        for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 12);
+        expect(seen.at(-1)).toBe(1);
+        expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      }
+      const M = linearCkaMatrix(reps, n, { kernel });
+      expect(M[1 * 5 + 4]).toBeCloseTo(1, 12);
+    },
+  );
 
   it('takes float32 input and rejects bad shapes', () => {
     const n = 10;

@@ -5,9 +5,11 @@
  *
  * The Grams are built panel by panel (P rows at a time, only the lower triangle: K is
  * symmetric), so memory stays at m·P·n values however large n is, and each Gram costs n²·d/2
- * multiply-adds once, shared by all its pairs. All sums are float64.
+ * multiply-adds once, shared by all its pairs. All products and sums are float64, on the
+ * WebAssembly SIMD kernel (wasmGram.ts) where it runs, else in plain JS.
  */
 import { centerColumns, checkMatrix, type Matrix } from '../linalg/matrix';
+import { WasmGram } from './wasmGram';
 
 export interface Representation {
   /** n×d row-major. */
@@ -24,9 +26,11 @@ export function centerAll(reps: readonly Representation[], n: number): Float64Ar
 
 /**
  * Rows [r0, r1) of the Gram X·Xᵀ, columns [0, r1) (the lower triangle and the diagonal block),
- * written to `out` as (r1 − r0)×r1 row-major. Four rows by two columns per step (8 products per
- * 6 loads, so each column row is streamed once per 4 rows); each dot product is float64.
- * Entries above the diagonal inside the panel may be written too; they are never read.
+ * written to `out` as (r1 − r0)×r1 row-major, in plain JS (the fallback where WebAssembly SIMD
+ * is missing; wasmGram.ts is the fast path). Four rows by two columns per step (8 products per
+ * 6 loads); the last rows of a panel that do not make 4, and an odd last column, one dot
+ * product at a time. Each dot product is float64. Entries above the diagonal inside the panel
+ * may be written too; they are never read.
  */
 export function gramPanel(
   X: Float64Array,
@@ -37,136 +41,77 @@ export function gramPanel(
 ): void {
   const w = r1;
   let r = r0;
-  for (; r + 3 < r1; r += 4) {
-    const a0 = r * d;
-    const a1 = a0 + d;
-    const a2 = a1 + d;
-    const a3 = a2 + d;
-    const o0 = (r - r0) * w;
-    const o1 = o0 + w;
-    const o2 = o1 + w;
-    const o3 = o2 + w;
-    const cEnd = r + 4;
-    let c = 0;
-    for (; c + 1 < cEnd; c += 2) {
-      const p = c * d;
-      const q = p + d;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s20 = 0;
-      let s21 = 0;
-      let s30 = 0;
-      let s31 = 0;
-      for (let k = 0; k < d; k++) {
-        const y0 = X[p + k]!;
-        const y1 = X[q + k]!;
-        const x0 = X[a0 + k]!;
-        const x1 = X[a1 + k]!;
-        const x2 = X[a2 + k]!;
-        const x3 = X[a3 + k]!;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s20 += x2 * y0;
-        s21 += x2 * y1;
-        s30 += x3 * y0;
-        s31 += x3 * y1;
-      }
-      out[o0 + c] = s00;
-      out[o0 + c + 1] = s01;
-      out[o1 + c] = s10;
-      out[o1 + c + 1] = s11;
-      out[o2 + c] = s20;
-      out[o2 + c + 1] = s21;
-      out[o3 + c] = s30;
-      out[o3 + c + 1] = s31;
-    }
-    for (; c < cEnd; c++) {
-      const p = c * d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let k = 0; k < d; k++) {
-        const y = X[p + k]!;
-        s0 += X[a0 + k]! * y;
-        s1 += X[a1 + k]! * y;
-        s2 += X[a2 + k]! * y;
-        s3 += X[a3 + k]! * y;
-      }
-      out[o0 + c] = s0;
-      out[o1 + c] = s1;
-      out[o2 + c] = s2;
-      out[o3 + c] = s3;
-    }
+  for (; r + 3 < r1; r += 4) gramRows4(X, d, r, (r - r0) * w, w, out);
+  for (; r < r1; r++) {
+    const o = (r - r0) * w;
+    for (let c = 0; c <= r; c++) out[o + c] = rowDot(X, d, r, c);
   }
-  if (r < r1) gramRowsBy2(X, d, r0, r, r1, out);
 }
 
-/** Rows [from, r1) of a panel starting at r0, two rows by two columns per step. */
-function gramRowsBy2(
+/** ⟨X_a, X_b⟩ over the d columns. */
+function rowDot(X: Float64Array, d: number, a: number, b: number): number {
+  const p = a * d;
+  const q = b * d;
+  let s = 0;
+  for (let k = 0; k < d; k++) s += X[p + k]! * X[q + k]!;
+  return s;
+}
+
+/** Rows r..r+3, columns [0, r + 4), into `out` from offset o0 (row stride w). */
+function gramRows4(
   X: Float64Array,
   d: number,
-  r0: number,
-  from: number,
-  r1: number,
+  r: number,
+  o0: number,
+  w: number,
   out: Float64Array,
 ): void {
-  const w = r1;
-  for (let r = from; r < r1; r += 2) {
-    const two = r + 1 < r1;
-    const a = r * d;
-    const b = a + d;
-    const oa = (r - r0) * w;
-    const ob = oa + w;
-    const cEnd = two ? r + 2 : r + 1;
-    let c = 0;
-    for (; c + 1 < cEnd; c += 2) {
-      const p = c * d;
-      const q = p + d;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      if (two) {
-        for (let k = 0; k < d; k++) {
-          const xa = X[a + k]!;
-          const xb = X[b + k]!;
-          const yp = X[p + k]!;
-          const yq = X[q + k]!;
-          s00 += xa * yp;
-          s01 += xa * yq;
-          s10 += xb * yp;
-          s11 += xb * yq;
-        }
-        out[ob + c] = s10;
-        out[ob + c + 1] = s11;
-      } else {
-        for (let k = 0; k < d; k++) {
-          const xa = X[a + k]!;
-          s00 += xa * X[p + k]!;
-          s01 += xa * X[q + k]!;
-        }
-      }
-      out[oa + c] = s00;
-      out[oa + c + 1] = s01;
+  const a0 = r * d;
+  const a1 = a0 + d;
+  const a2 = a1 + d;
+  const a3 = a2 + d;
+  const o1 = o0 + w;
+  const o2 = o1 + w;
+  const o3 = o2 + w;
+  const cEnd = r + 4;
+  let c = 0;
+  for (; c + 1 < cEnd; c += 2) {
+    const p = c * d;
+    const q = p + d;
+    let s00 = 0;
+    let s01 = 0;
+    let s10 = 0;
+    let s11 = 0;
+    let s20 = 0;
+    let s21 = 0;
+    let s30 = 0;
+    let s31 = 0;
+    for (let k = 0; k < d; k++) {
+      const y0 = X[p + k]!;
+      const y1 = X[q + k]!;
+      const x0 = X[a0 + k]!;
+      const x1 = X[a1 + k]!;
+      const x2 = X[a2 + k]!;
+      const x3 = X[a3 + k]!;
+      s00 += x0 * y0;
+      s01 += x0 * y1;
+      s10 += x1 * y0;
+      s11 += x1 * y1;
+      s20 += x2 * y0;
+      s21 += x2 * y1;
+      s30 += x3 * y0;
+      s31 += x3 * y1;
     }
-    for (; c < cEnd; c++) {
-      const p = c * d;
-      let s0 = 0;
-      let s1 = 0;
-      for (let k = 0; k < d; k++) {
-        const y = X[p + k]!;
-        s0 += X[a + k]! * y;
-        if (two) s1 += X[b + k]! * y;
-      }
-      out[oa + c] = s0;
-      if (two) out[ob + c] = s1;
-    }
+    out[o0 + c] = s00;
+    out[o0 + c + 1] = s01;
+    out[o1 + c] = s10;
+    out[o1 + c + 1] = s11;
+    out[o2 + c] = s20;
+    out[o2 + c + 1] = s21;
+    out[o3 + c] = s30;
+    out[o3 + c + 1] = s31;
   }
+  if (c < cEnd) for (let i = 0; i < 4; i++) out[o0 + i * w + c] = rowDot(X, d, r + i, c);
 }
 
 /**
@@ -187,17 +132,25 @@ export function panelDot(A: Float64Array, B: Float64Array, r0: number, r1: numbe
   return 2 * off + diag;
 }
 
+/** Where the Gram products run: the WebAssembly SIMD kernel or plain JS (both float64). */
+export type GramKernel = 'wasm' | 'js';
+
 export interface GramDotOptions {
   /** Rows per panel (default: as many as fit 64 Mi float64 values over all representations). */
   panel?: number;
   /** Called after each panel with the share of the work done (0..1]. */
   onPanel?: (done: number) => void;
+  /** 'auto' (default): WebAssembly SIMD where it runs, else plain JS. */
+  kernel?: 'auto' | GramKernel;
 }
 
 /** A panel height such that m panels of P×n float64 fit `budget` values. */
 export function panelRows(m: number, n: number, budget = 8 * 2 ** 20): number {
   return Math.max(2, Math.min(n, Math.floor(budget / Math.max(1, m * n))));
 }
+
+/** Rows per step on the WASM kernel (a multiple of 4; it works in sub-panels of its own). */
+const WASM_STEP_ROWS = 64;
 
 /**
  * S (m×m, symmetric) with S_ij = ⟨K_i, K_j⟩ for column-centred representations `Xc` (n×d_i).
@@ -209,37 +162,59 @@ export function gramDots(
   n: number,
   options: GramDotOptions = {},
 ): Float64Array {
-  const steps = gramDotSteps(Xc, dims, n, options.panel);
+  const steps = gramDotSteps(Xc, dims, n, options);
   let r = steps.next();
   while (!r.done) {
     options.onPanel?.(r.value);
     r = steps.next();
   }
-  return r.value;
+  return r.value.S;
 }
 
-/** The same as `gramDots`, one panel per step; yields the share done, returns S. */
+/** The same as `gramDots`, one panel per step; yields the share done, returns S and the kernel. */
 export function* gramDotSteps(
   Xc: readonly Float64Array[],
   dims: readonly number[],
   n: number,
-  panel?: number,
-): Generator<number, Float64Array> {
+  options: Pick<GramDotOptions, 'panel' | 'kernel'> = {},
+): Generator<number, { S: Float64Array; kernel: GramKernel }> {
   const m = Xc.length;
   const S = new Float64Array(m * m);
-  const P = panel ?? panelRows(m, n);
-  const bufs = Xc.map(() => new Float64Array(P * n));
   const total = (n * (n + 1)) / 2;
+  const want = options.kernel ?? 'auto';
+  const wasm = want === 'js' ? null : WasmGram.create(Xc, dims, n);
+  if (!wasm && want === 'wasm') throw new Error('WebAssembly SIMD is not available here');
+  const P = wasm
+    ? Math.ceil((options.panel ?? WASM_STEP_ROWS) / 4) * 4
+    : (options.panel ?? panelRows(m, n));
+  const bufs = wasm ? [] : Xc.map(() => new Float64Array(P * n));
   for (let r0 = 0; r0 < n; r0 += P) {
     const r1 = Math.min(n, r0 + P);
-    for (let i = 0; i < m; i++) gramPanel(Xc[i]!, dims[i]!, r0, r1, bufs[i]!);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j <= i; j++) S[i * m + j]! += panelDot(bufs[i]!, bufs[j]!, r0, r1);
-    }
+    if (wasm) wasm.addPanel(r0, r1, S);
+    else addPanelJs(Xc, dims, r0, r1, bufs, S);
     yield (r1 * (r1 + 1)) / 2 / total;
   }
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) S[j * m + i] = S[i * m + j]!;
-  return S;
+  return { S, kernel: wasm ? 'wasm' : 'js' };
+}
+
+/**
+ * Adds the share of rows [r0, r1) to every S_ij, i ≥ j, in plain JS (`bufs`: m scratch panels
+ * of at least (r1 − r0)·r1 values).
+ */
+export function addPanelJs(
+  Xc: readonly Float64Array[],
+  dims: readonly number[],
+  r0: number,
+  r1: number,
+  bufs: readonly Float64Array[],
+  S: Float64Array,
+): void {
+  const m = Xc.length;
+  for (let i = 0; i < m; i++) gramPanel(Xc[i]!, dims[i]!, r0, r1, bufs[i]!);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) S[i * m + j]! += panelDot(bufs[i]!, bufs[j]!, r0, r1);
+  }
 }
 
 /** CKA_ij = S_ij / sqrt(S_ii·S_jj) (NaN where a representation is constant). */
