@@ -1,60 +1,116 @@
 /**
- * A helper thread of the CKA worker: holds every centred representation (shared memory, and a
- * packed copy in the WebAssembly SIMD kernel's memory where it runs) and computes the
- * Gram-product share S_ij of the row panels it is sent (src/core/cka/gramDots.ts).
+ * A helper thread of the CKA worker (see gramThreads.ts): for one job it reads every raw
+ * representation from shared memory, centres it (column means in float64) while copying it into
+ * its kernel's layout — the WebAssembly SIMD kernel's memory, or float64 arrays for plain JS —
+ * then computes the Gram-product share S_ij of each row panel it is sent
+ * (src/core/cka/gramDots.ts). Threads of one job centre and pack in parallel, each its own copy.
  */
 import { addPanelJs, type GramKernel } from '../../src/core/cka/gramDots';
 import { WasmGram } from '../../src/core/cka/wasmGram';
+import { centerColumns } from '../../src/core/linalg/matrix';
 
 export interface ThreadSetup {
   kind: 'setup';
-  /** All representations back to back, n×d_i each, float64. */
-  data: Float64Array;
+  job: number;
+  /** All representations back to back, n×d_i each (shared memory). */
+  data: Float32Array | Float64Array;
   dims: number[];
   n: number;
+  /** Rows per panel (the JS kernel's scratch size). */
   panel: number;
   kernel: 'auto' | GramKernel;
 }
 
 export interface ThreadTask {
   kind: 'panel';
+  job: number;
   index: number;
   r0: number;
   r1: number;
 }
 
-export interface ThreadResult {
-  index: number;
-  /** m×m, lower triangle filled. */
-  S: Float64Array;
-  /** The kernel that computed it. */
-  kernel: GramKernel;
+/** Drop the job's copies (their memory goes back to the garbage collector). */
+export interface ThreadRelease {
+  kind: 'release';
 }
 
-let reps: Float64Array[] = [];
-let dims: number[] = [];
-let bufs: Float64Array[] = [];
-let wasm: WasmGram | null = null;
+export type ThreadMessage = ThreadSetup | ThreadTask | ThreadRelease;
 
-self.onmessage = (e: MessageEvent<ThreadSetup | ThreadTask>) => {
+export type ThreadReply =
+  | { kind: 'ready'; job: number; kernel: GramKernel }
+  | {
+      kind: 'panel';
+      job: number;
+      index: number;
+      /** m×m, lower triangle filled. */
+      S: Float64Array;
+    }
+  | { kind: 'error'; job: number; message: string };
+
+interface JobState {
+  job: number;
+  m: number;
+  wasm: WasmGram | null;
+  /** Centred float64 copies and scratch panels (JS kernel only). */
+  reps: Float64Array[];
+  dims: number[];
+  bufs: Float64Array[];
+}
+
+let state: JobState | null = null;
+
+function setup(msg: ThreadSetup): GramKernel {
+  const { data, dims, n } = msg;
+  const raw: (Float32Array | Float64Array)[] = [];
+  let off = 0;
+  for (const d of dims) {
+    raw.push(data.subarray(off, off + n * d));
+    off += n * d;
+  }
+  state = null;
+  if (msg.kernel !== 'js') {
+    const kernel = msg.kernel === 'auto' ? 'wasm-f32' : msg.kernel;
+    const wasm = WasmGram.create(raw, dims, n, { kernel, centre: true });
+    if (wasm) {
+      state = { job: msg.job, m: dims.length, wasm, reps: [], dims, bufs: [] };
+      return wasm.kernel;
+    }
+    if (msg.kernel !== 'auto') throw new Error('WebAssembly SIMD is not available here');
+  }
+  const reps = raw.map((x, i) => centerColumns(x, n, dims[i]!));
+  const bufs = dims.map(() => new Float64Array(msg.panel * n));
+  state = { job: msg.job, m: dims.length, wasm: null, reps, dims, bufs };
+  return 'js';
+}
+
+function panel(msg: ThreadTask): Float64Array {
+  if (!state || state.job !== msg.job) throw new Error('a CKA thread got a panel before its data');
+  const S = new Float64Array(state.m * state.m);
+  if (state.wasm) state.wasm.addPanel(msg.r0, msg.r1, S);
+  else addPanelJs(state.reps, state.dims, msg.r0, msg.r1, state.bufs, S);
+  return S;
+}
+
+const post = (reply: ThreadReply, transfer: Transferable[] = []): void =>
+  (self as unknown as Worker).postMessage(reply, transfer);
+
+self.onmessage = (e: MessageEvent<ThreadMessage>) => {
   const msg = e.data;
-  if (msg.kind === 'setup') {
-    dims = msg.dims;
-    let off = 0;
-    reps = dims.map((d) => {
-      const r = msg.data.subarray(off, off + msg.n * d);
-      off += msg.n * d;
-      return r;
-    });
-    wasm = msg.kernel === 'js' ? null : WasmGram.create(reps, dims, msg.n);
-    if (!wasm && msg.kernel === 'wasm') throw new Error('WebAssembly SIMD is not available here');
-    bufs = wasm ? [] : dims.map(() => new Float64Array(msg.panel * msg.n));
+  if (msg.kind === 'release') {
+    state = null;
     return;
   }
-  const m = dims.length;
-  const S = new Float64Array(m * m);
-  if (wasm) wasm.addPanel(msg.r0, msg.r1, S);
-  else addPanelJs(reps, dims, msg.r0, msg.r1, bufs, S);
-  const result: ThreadResult = { index: msg.index, S, kernel: wasm ? 'wasm' : 'js' };
-  (self as unknown as Worker).postMessage(result, [S.buffer]);
+  try {
+    if (msg.kind === 'setup') post({ kind: 'ready', job: msg.job, kernel: setup(msg) });
+    else {
+      const S = panel(msg);
+      post({ kind: 'panel', job: msg.job, index: msg.index, S }, [S.buffer]);
+    }
+  } catch (err) {
+    post({
+      kind: 'error',
+      job: msg.job,
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
 };

@@ -1,14 +1,24 @@
 /**
  * One CKA matrix job in the worker: centre every representation (float64), then the pairwise
  * Gram products on the GPU (WebGPU, f32 products, float64 sums) or on the CPU (float64, on the
- * WebAssembly SIMD kernel where it runs, else plain JS), panel by panel with a cancel check and a
- * progress report between panels.
+ * WebAssembly SIMD kernels where they run, else plain JS; on helper threads that stay up between
+ * matrices), panel by panel with a cancel check and a progress report between panels.
  */
 import { ckaMatrix } from '../../src/core/cka';
-import { centerAll, ckaFromDots, gramDotSteps, type GramKernel } from '../../src/core/cka/gramDots';
+import {
+  centerAll,
+  checkRepresentations,
+  ckaFromDots,
+  GRAM_KERNEL_NAMES,
+  gramDotSteps,
+  type GramKernel,
+} from '../../src/core/cka/gramDots';
 import { checkpoint } from '../shared/jobs';
 import { gpuContext, gpuGramDots } from './gpuGramDots';
-import { cpuThreads, parallelGramDots } from './parallelGramDots';
+import { cpuThreads, GramThreadPool } from './gramThreads';
+
+/** The CPU threads of every matrix this worker computes. */
+const pool = new GramThreadPool();
 
 export interface CkaRepresentation {
   /** n×d row-major. */
@@ -26,7 +36,10 @@ export interface CkaMatrixOptions {
   device: CkaDevice;
   /** CPU threads for the linear products (default: the machine's cores, when memory can be shared). */
   threads?: number;
-  /** The CPU kernel: 'auto' (default) is WebAssembly SIMD where it runs, else plain JS. */
+  /**
+   * The CPU kernel: 'auto' (default) is WebAssembly SIMD with f32 products and float64 sums
+   * where it runs, else plain JS in float64; 'wasm-f64' and 'js' are float64 throughout.
+   */
   kernel?: 'auto' | GramKernel;
 }
 
@@ -40,6 +53,8 @@ export interface CkaMatrixResult {
   /** The CPU kernel that computed the products (absent on WebGPU and for minibatch CKA). */
   kernel?: GramKernel;
   ms: number;
+  /** CPU threads only: ms until every thread held its centred copy, and threads started for it. */
+  threads?: { count: number; setupMs: number; started: number };
 }
 
 export interface CkaProgress {
@@ -62,17 +77,17 @@ export async function runCkaMatrix(
     progress({ done: 1, stage: 'done' });
     return { values, ranOn: 'cpu', note: 'minibatch: CPU, float64', ms: performance.now() - t0 };
   }
-  const Xc = centerAll(reps, n);
+  checkRepresentations(reps, n);
   const dims = reps.map((r) => r.d);
-  let note = 'CPU, float64';
+  let note = 'CPU';
   if (opts.device !== 'cpu') {
     const gpu = await gpuContext();
     if (typeof gpu !== 'string' && gpu.fallback && opts.device === 'auto') {
-      note = `CPU, float64 (the only WebGPU adapter is a software fallback: ${gpu.adapter})`;
+      note = `CPU (the only WebGPU adapter is a software fallback: ${gpu.adapter})`;
     } else if (typeof gpu !== 'string') {
       progress({ done: 0, stage: `Gram products on WebGPU (${gpu.adapter})` });
       try {
-        const S = await gpuGramDots(gpu, Xc, dims, n, async (share) => {
+        const S = await gpuGramDots(gpu, centerAll(reps, n), dims, n, async (share) => {
           progress({ done: share, stage: 'Gram products on WebGPU' });
           await checkpoint(signal);
         });
@@ -85,18 +100,18 @@ export async function runCkaMatrix(
       } catch (e) {
         if (signal.aborted) throw e;
         if (opts.device === 'webgpu') throw e;
-        note = `CPU, float64 (the GPU failed: ${e instanceof Error ? e.message : String(e)})`;
+        note = `CPU (the GPU failed: ${e instanceof Error ? e.message : String(e)})`;
       }
     } else if (opts.device === 'webgpu') {
       throw new Error(`WebGPU is not available: ${gpu}`);
-    } else note = `CPU, float64 (${gpu})`;
+    } else note = `CPU (${gpu})`;
   }
   const threads = opts.threads ?? cpuThreads();
   const want = opts.kernel ?? 'auto';
   if (threads > 1) {
     progress({ done: 0, stage: `Gram products on ${threads} CPU threads` });
-    const { S, kernel } = await parallelGramDots(
-      Xc,
+    const { S, kernel, setupMs, started } = await pool.run(
+      reps.map((r) => r.data),
       dims,
       n,
       threads,
@@ -109,12 +124,13 @@ export async function runCkaMatrix(
     return {
       values: ckaFromDots(S, m),
       ranOn: 'cpu',
-      note: `${note}, ${KERNEL_NAMES[kernel]}, ${threads} threads`,
+      note: `${note}, ${GRAM_KERNEL_NAMES[kernel]}, ${threads} threads`,
       kernel,
       ms: performance.now() - t0,
+      threads: { count: threads, setupMs, started },
     };
   }
-  const steps = gramDotSteps(Xc, dims, n, { kernel: want });
+  const steps = gramDotSteps(centerAll(reps, n), dims, n, { kernel: want });
   let r = steps.next();
   while (!r.done) {
     progress({ done: r.value, stage: 'Gram products on the CPU' });
@@ -125,13 +141,8 @@ export async function runCkaMatrix(
   return {
     values: ckaFromDots(S, m),
     ranOn: 'cpu',
-    note: `${note}, ${KERNEL_NAMES[kernel]}`,
+    note: `${note}, ${GRAM_KERNEL_NAMES[kernel]}`,
     kernel,
     ms: performance.now() - t0,
   };
 }
-
-const KERNEL_NAMES: Record<GramKernel, string> = {
-  wasm: 'WebAssembly SIMD',
-  js: 'plain JS',
-};

@@ -6,6 +6,7 @@ import {
   centerAll,
   ckaFromDots,
   gramDots,
+  gramDotSteps,
   gramPanel,
   linearCkaMatrix,
   panelDot,
@@ -58,7 +59,7 @@ describe('gram panels', () => {
     expect(got).toBeCloseTo(want, 9);
   });
 
-  it.each(['js', 'wasm'] as const)(
+  it.each(['js', 'wasm-f64', 'wasm-f32'] as const)(
     'hand-computed: x = (1, −1), y = (2, −2) gives S = [[4, 16], [16, 64]] (%s kernel)',
     (kernel) => {
       // K = [[1, −1], [−1, 1]], L = 4K: ⟨K, K⟩ = 4, ⟨K, L⟩ = 4·⟨K, K⟩ = 16, ⟨L, L⟩ = 64
@@ -76,8 +77,11 @@ describe('gram panels', () => {
   });
 });
 
+/** Digits of agreement with the float64 reference: f32 products keep about 7. */
+const DIGITS = { js: 12, 'wasm-f64': 12, 'wasm-f32': 6 } as const;
+
 describe('linearCkaMatrix', () => {
-  it.each(['js', 'wasm'] as const)(
+  it.each(['js', 'wasm-f64', 'wasm-f32'] as const)(
     'equals the reference ckaMatrix for any panel height, with progress to 1 (%s kernel)',
     (kernel) => {
       const n = 23;
@@ -91,12 +95,12 @@ describe('linearCkaMatrix', () => {
           kernel,
           onPanel: (f) => seen.push(f),
         });
-        for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 12);
+        for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i]!, DIGITS[kernel]);
         expect(seen.at(-1)).toBe(1);
         expect(seen).toEqual([...seen].sort((a, b) => a - b));
       }
       const M = linearCkaMatrix(reps, n, { kernel });
-      expect(M[1 * 5 + 4]).toBeCloseTo(1, 12);
+      expect(M[1 * 5 + 4]).toBeCloseTo(1, DIGITS[kernel]);
     },
   );
 
@@ -112,5 +116,14 @@ describe('linearCkaMatrix', () => {
     );
     expect(M[1]).toBeCloseTo(1, 6);
     expect(() => centerAll([{ data: new Float64Array(5), d: 2 }], 3)).toThrow(/3×2/);
+  });
+
+  it('runs on f32 products by default where WebAssembly SIMD runs (Node has it)', () => {
+    const n = 12;
+    const X = [randn('d0', n * 5), randn('d1', n * 9)];
+    const auto = gramDotSteps(X, [5, 9], n);
+    let r = auto.next();
+    while (!r.done) r = auto.next();
+    expect(r.value.kernel).toBe('wasm-f32');
   });
 });

@@ -5,11 +5,12 @@
  *
  * The Grams are built panel by panel (P rows at a time, only the lower triangle: K is
  * symmetric), so memory stays at m·P·n values however large n is, and each Gram costs n²·d/2
- * multiply-adds once, shared by all its pairs. All products and sums are float64, on the
- * WebAssembly SIMD kernel (wasmGram.ts) where it runs, else in plain JS.
+ * multiply-adds once, shared by all its pairs. Three kernels compute them: WebAssembly SIMD with
+ * float32 products and float64 sums ('wasm-f32', the default where WebAssembly SIMD runs),
+ * WebAssembly SIMD in float64 ('wasm-f64') and plain JS in float64 ('js', the fallback).
  */
 import { centerColumns, checkMatrix, type Matrix } from '../linalg/matrix';
-import { WasmGram } from './wasmGram';
+import { WasmGram, type WasmKernel } from './wasmGram';
 
 export interface Representation {
   /** n×d row-major. */
@@ -17,10 +18,15 @@ export interface Representation {
   d: number;
 }
 
-/** Column-centred float64 copies of every representation (checks shapes). */
-export function centerAll(reps: readonly Representation[], n: number): Float64Array[] {
+/** Throws a RangeError unless every representation is n×d_i and n ≥ 2. */
+export function checkRepresentations(reps: readonly Representation[], n: number): void {
   reps.forEach((r, i) => checkMatrix(r.data, n, r.d, `representation ${i}`));
   if (n < 2) throw new RangeError(`CKA needs at least 2 examples, got ${n}`);
+}
+
+/** Column-centred float64 copies of every representation (checks shapes). */
+export function centerAll(reps: readonly Representation[], n: number): Float64Array[] {
+  checkRepresentations(reps, n);
   return reps.map((r) => centerColumns(r.data, n, r.d));
 }
 
@@ -132,15 +138,25 @@ export function panelDot(A: Float64Array, B: Float64Array, r0: number, r1: numbe
   return 2 * off + diag;
 }
 
-/** Where the Gram products run: the WebAssembly SIMD kernel or plain JS (both float64). */
-export type GramKernel = 'wasm' | 'js';
+/**
+ * Where the Gram products run: WebAssembly SIMD with float32 products and float64 sums, or in
+ * float64 throughout on WebAssembly SIMD or plain JS.
+ */
+export type GramKernel = WasmKernel | 'js';
+
+/** What each kernel is called in the UI and the bench. */
+export const GRAM_KERNEL_NAMES: Record<GramKernel, string> = {
+  'wasm-f32': 'WebAssembly SIMD, f32 products, float64 sums',
+  'wasm-f64': 'WebAssembly SIMD, float64',
+  js: 'plain JS, float64',
+};
 
 export interface GramDotOptions {
   /** Rows per panel (default: as many as fit 64 Mi float64 values over all representations). */
   panel?: number;
   /** Called after each panel with the share of the work done (0..1]. */
   onPanel?: (done: number) => void;
-  /** 'auto' (default): WebAssembly SIMD where it runs, else plain JS. */
+  /** 'auto' (default): 'wasm-f32' where WebAssembly SIMD runs, else 'js'. */
   kernel?: 'auto' | GramKernel;
 }
 
@@ -182,8 +198,13 @@ export function* gramDotSteps(
   const S = new Float64Array(m * m);
   const total = (n * (n + 1)) / 2;
   const want = options.kernel ?? 'auto';
-  const wasm = want === 'js' ? null : WasmGram.create(Xc, dims, n);
-  if (!wasm && want === 'wasm') throw new Error('WebAssembly SIMD is not available here');
+  const wasm =
+    want === 'js'
+      ? null
+      : WasmGram.create(Xc, dims, n, { kernel: want === 'auto' ? 'wasm-f32' : want });
+  if (!wasm && want !== 'auto' && want !== 'js') {
+    throw new Error('WebAssembly SIMD is not available here');
+  }
   const P = wasm
     ? Math.ceil((options.panel ?? WASM_STEP_ROWS) / 4) * 4
     : (options.panel ?? panelRows(m, n));
@@ -195,7 +216,7 @@ export function* gramDotSteps(
     yield (r1 * (r1 + 1)) / 2 / total;
   }
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) S[j * m + i] = S[i * m + j]!;
-  return { S, kernel: wasm ? 'wasm' : 'js' };
+  return { S, kernel: wasm ? wasm.kernel : 'js' };
 }
 
 /**

@@ -1,12 +1,18 @@
-;; The float64 Gram kernel of the CKA matrix (src/core/cka/wasmGram.ts), WebAssembly SIMD (f64x2).
+;; The Gram kernels of the CKA matrix (src/core/cka/wasmGram.ts), WebAssembly SIMD.
 ;;
-;; Data layout (written by wasmGram.ts): each representation X (n×d, centred, float64) is padded to
+;; "gram" (float64, f64x2): each representation X (n×d, centred, float64) is padded to
 ;; n4 = ⌈n/4⌉·4 rows and d4 = ⌈d/4⌉·4 columns with zeros and packed in groups of 4 rows: group g
 ;; holds rows 4g..4g+3 interleaved by pairs of columns, [row 0: k, k+1][row 1: k, k+1][row 2 …]
 ;; [row 3 …] then the next pair, so one pointer walks 4 rows (or 2 of them, as columns of the
-;; Gram) 64 bytes per column pair. Zero padding adds nothing to any dot product.
+;; Gram) 64 bytes per column pair. Zero padding adds nothing to any dot product. Products and
+;; sums are float64 (lane 0 sums the even k, lane 1 the odd k).
 ;;
-;; Products and sums are float64 (f64x2: lane 0 sums the even k, lane 1 the odd k).
+;; "gram32" (f32x4 products, float64 sums): the same, with X as float32, d8 = ⌈d/8⌉·8 columns and
+;; groups interleaved by quads of columns ([row 0: k … k+3][row 1 …][row 2 …][row 3 …], 64 bytes),
+;; twice the products per instruction. Float32 partial sums hold at most 16 products per lane
+;; before they are added into float64.
+;;
+;; "dot" (float64) reads the Gram panels either kernel writes.
 (module
   (memory (export "memory") 1)
 
@@ -102,6 +108,119 @@
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $rows))))
 
+  ;; f32x4 lanes 0-1 and 2-3 promoted to float64 and added: an f64x2.
+  (func $widen (param $s v128) (result v128)
+    (f64x2.add (f64x2.promote_low_f32x4 (local.get $s))
+      (f64x2.promote_low_f32x4
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s)))))
+
+  ;; The f32x4 twin of $block for the f32 layout (gram32): 4 rows at $x against 2 rows at $y,
+  ;; $nq column quads of 64 bytes (4 rows × 4 floats), two quads per step. Products and partial
+  ;; sums are float32 for 16 quads (64 columns: 16 products per lane), then each accumulator is
+  ;; widened and added into a float64 one ($widen), so no float32 sum ever holds more than 16
+  ;; products. Writes out[0..3][0..1] as float64, row stride $ws bytes, from $o.
+  (func $block32 (param $x i32) (param $y i32) (param $nq i32) (param $o i32) (param $ws i32)
+    (local $end i32) (local $cend i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128) (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128) (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $nq) (i32.const 6))))
+    (loop $chunk
+      (local.set $cend (i32.add (local.get $x) (i32.const 1024)))
+      (if (i32.gt_u (local.get $cend) (local.get $end)) (then (local.set $cend (local.get $end))))
+      (loop $k
+        (local.set $y0 (v128.load offset=0 (local.get $y)))
+        (local.set $y1 (v128.load offset=16 (local.get $y)))
+        (local.set $x0 (v128.load offset=0 (local.get $x)))
+        (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (local.get $x0) (local.get $y0))))
+        (local.set $s01 (f32x4.add (local.get $s01) (f32x4.mul (local.get $x0) (local.get $y1))))
+        (local.set $x1 (v128.load offset=16 (local.get $x)))
+        (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (local.get $x1) (local.get $y0))))
+        (local.set $s11 (f32x4.add (local.get $s11) (f32x4.mul (local.get $x1) (local.get $y1))))
+        (local.set $x2 (v128.load offset=32 (local.get $x)))
+        (local.set $s20 (f32x4.add (local.get $s20) (f32x4.mul (local.get $x2) (local.get $y0))))
+        (local.set $s21 (f32x4.add (local.get $s21) (f32x4.mul (local.get $x2) (local.get $y1))))
+        (local.set $x3 (v128.load offset=48 (local.get $x)))
+        (local.set $s30 (f32x4.add (local.get $s30) (f32x4.mul (local.get $x3) (local.get $y0))))
+        (local.set $s31 (f32x4.add (local.get $s31) (f32x4.mul (local.get $x3) (local.get $y1))))
+        (local.set $y0 (v128.load offset=64 (local.get $y)))
+        (local.set $y1 (v128.load offset=80 (local.get $y)))
+        (local.set $x0 (v128.load offset=64 (local.get $x)))
+        (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (local.get $x0) (local.get $y0))))
+        (local.set $s01 (f32x4.add (local.get $s01) (f32x4.mul (local.get $x0) (local.get $y1))))
+        (local.set $x1 (v128.load offset=80 (local.get $x)))
+        (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (local.get $x1) (local.get $y0))))
+        (local.set $s11 (f32x4.add (local.get $s11) (f32x4.mul (local.get $x1) (local.get $y1))))
+        (local.set $x2 (v128.load offset=96 (local.get $x)))
+        (local.set $s20 (f32x4.add (local.get $s20) (f32x4.mul (local.get $x2) (local.get $y0))))
+        (local.set $s21 (f32x4.add (local.get $s21) (f32x4.mul (local.get $x2) (local.get $y1))))
+        (local.set $x3 (v128.load offset=112 (local.get $x)))
+        (local.set $s30 (f32x4.add (local.get $s30) (f32x4.mul (local.get $x3) (local.get $y0))))
+        (local.set $s31 (f32x4.add (local.get $s31) (f32x4.mul (local.get $x3) (local.get $y1))))
+        (local.set $x (i32.add (local.get $x) (i32.const 128)))
+        (local.set $y (i32.add (local.get $y) (i32.const 128)))
+        (br_if $k (i32.lt_u (local.get $x) (local.get $cend))))
+      (local.set $a00 (f64x2.add (local.get $a00) (call $widen (local.get $s00))))
+      (local.set $s00 (v128.const i32x4 0 0 0 0))
+      (local.set $a01 (f64x2.add (local.get $a01) (call $widen (local.get $s01))))
+      (local.set $s01 (v128.const i32x4 0 0 0 0))
+      (local.set $a10 (f64x2.add (local.get $a10) (call $widen (local.get $s10))))
+      (local.set $s10 (v128.const i32x4 0 0 0 0))
+      (local.set $a11 (f64x2.add (local.get $a11) (call $widen (local.get $s11))))
+      (local.set $s11 (v128.const i32x4 0 0 0 0))
+      (local.set $a20 (f64x2.add (local.get $a20) (call $widen (local.get $s20))))
+      (local.set $s20 (v128.const i32x4 0 0 0 0))
+      (local.set $a21 (f64x2.add (local.get $a21) (call $widen (local.get $s21))))
+      (local.set $s21 (v128.const i32x4 0 0 0 0))
+      (local.set $a30 (f64x2.add (local.get $a30) (call $widen (local.get $s30))))
+      (local.set $s30 (v128.const i32x4 0 0 0 0))
+      (local.set $a31 (f64x2.add (local.get $a31) (call $widen (local.get $s31))))
+      (local.set $s31 (v128.const i32x4 0 0 0 0))
+      (br_if $chunk (i32.lt_u (local.get $x) (local.get $end))))
+    (f64.store (local.get $o) (call $hsum (local.get $a00)))
+    (f64.store offset=8 (local.get $o) (call $hsum (local.get $a01)))
+    (local.set $o (i32.add (local.get $o) (local.get $ws)))
+    (f64.store (local.get $o) (call $hsum (local.get $a10)))
+    (f64.store offset=8 (local.get $o) (call $hsum (local.get $a11)))
+    (local.set $o (i32.add (local.get $o) (local.get $ws)))
+    (f64.store (local.get $o) (call $hsum (local.get $a20)))
+    (f64.store offset=8 (local.get $o) (call $hsum (local.get $a21)))
+    (local.set $o (i32.add (local.get $o) (local.get $ws)))
+    (f64.store (local.get $o) (call $hsum (local.get $a30)))
+    (f64.store offset=8 (local.get $o) (call $hsum (local.get $a31)))
+    )
+  ;; gram32: "gram" for representations packed as float32 (4-row groups interleaved by column
+  ;; quads, $d8 padded columns, a multiple of 8), on $block32. Same output layout as "gram".
+  (func (export "gram32") (param $base i32) (param $d8 i32) (param $r0 i32) (param $r1 i32)
+    (param $out i32) (param $w i32)
+    (local $gb i32) (local $nq i32) (local $ws i32) (local $r i32) (local $x i32) (local $o i32)
+    (local $c i32)
+    (local.set $gb (i32.shl (local.get $d8) (i32.const 4)))
+    (local.set $nq (i32.shr_u (local.get $d8) (i32.const 2)))
+    (local.set $ws (i32.shl (local.get $w) (i32.const 3)))
+    (local.set $r (local.get $r0))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $x (i32.add (local.get $base)
+          (i32.mul (i32.shr_u (local.get $r) (i32.const 2)) (local.get $gb))))
+        (local.set $o (i32.add (local.get $out)
+          (i32.mul (i32.sub (local.get $r) (local.get $r0)) (local.get $ws))))
+        (local.set $c (i32.const 0))
+        (loop $cols
+          (call $block32
+            (local.get $x)
+            (i32.add
+              (i32.add (local.get $base)
+                (i32.mul (i32.shr_u (local.get $c) (i32.const 2)) (local.get $gb)))
+              (i32.shl (i32.and (local.get $c) (i32.const 3)) (i32.const 4)))
+            (local.get $nq)
+            (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 3)))
+            (local.get $ws))
+          (local.set $c (i32.add (local.get $c) (i32.const 2)))
+          (br_if $cols (i32.le_u (local.get $c) (i32.add (local.get $r) (i32.const 2)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rows))))
   ;; Σ_{r ∈ [r0, r1), c ≤ r} w_rc·A_rc·B_rc, w = 2 below the diagonal and 1 on it, for two panels
   ;; written by "gram" with the same r0 and $w: the panel's share of ⟨K_a, K_b⟩.
   (func (export "dot") (param $a i32) (param $b i32) (param $r0 i32) (param $r1 i32) (param $w i32)
