@@ -5,16 +5,18 @@ import { launch, openApp, screenshot } from './support/browser';
 
 /**
  * The CKA worker on the page: a matrix of synthetic features on one device (and CPU kernel),
- * with the plain-JS float64 matrix of the page's main thread as the reference.
+ * `runs` times on one engine, with the plain-JS float64 matrix of the page's main thread as the
+ * reference.
  */
 async function matrixInPage(
   page: Page,
   device: 'cpu' | 'webgpu',
   threads = 1,
-  kernel: 'auto' | 'wasm' | 'js' = 'auto',
+  kernel: 'auto' | 'wasm-f32' | 'wasm-f64' | 'js' = 'auto',
+  runs = 1,
 ) {
   return page.evaluate(
-    async ({ device, threads, kernel }) => {
+    async ({ device, threads, kernel, runs }) => {
       const api = (globalThis as unknown as { diffprobeCka: CkaConsole }).diffprobeCka;
       let s = 12345;
       const rnd = () => {
@@ -33,26 +35,32 @@ async function matrixInPage(
       }));
       const engine = api.createEngine();
       try {
-        const r = await engine.matrix(reps, n, {
-          method: 'linear',
-          batchSize: 256,
-          device,
-          threads,
-          kernel,
-        });
+        const started: number[] = [];
+        let r;
+        for (let k = 0; k < runs; k++) {
+          r = await engine.matrix(reps, n, {
+            method: 'linear',
+            batchSize: 256,
+            device,
+            threads,
+            kernel,
+          });
+          started.push(r.threads?.started ?? -1);
+        }
         const ref = api.core.linearCkaMatrix(reps, n, { kernel: 'js' });
         return {
-          values: Array.from(r.values),
+          values: Array.from(r!.values),
           ref: Array.from(ref),
-          ranOn: r.ranOn,
-          note: r.note,
-          kernel: r.kernel,
+          ranOn: r!.ranOn,
+          note: r!.note,
+          kernel: r!.kernel,
+          started,
         };
       } finally {
         engine.dispose();
       }
     },
-    { device, threads, kernel },
+    { device, threads, kernel, runs },
   );
 }
 
@@ -68,18 +76,27 @@ describe('CKA in Chromium (WebGPU: the software adapter in CI)', () => {
   it('the WebGPU and the threaded CPU Gram products agree with the float64 CPU products', async () => {
     const { page, context, errors } = await openApp(browser);
     await expect.poll(() => page.evaluate(() => typeof globalThis.diffprobeCka)).toBe('object');
-    // the app's CPU path is the WebAssembly SIMD kernel, in the worker and in its threads, and
-    // it gives the plain-JS float64 numbers
+    // the app's CPU path is the WebAssembly SIMD kernel with f32 products and float64 sums, in
+    // the worker and in its threads: the plain-JS float64 numbers to 1e-6
     const cpu = await matrixInPage(page, 'cpu');
     expect(cpu.ranOn).toBe('cpu');
-    expect(cpu.kernel).toBe('wasm');
-    expect(cpu.note).toMatch(/WebAssembly SIMD/);
-    cpu.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
-    // three helper threads (shared memory): the same numbers
-    const threaded = await matrixInPage(page, 'cpu', 3);
-    expect(threaded.note).toMatch(/WebAssembly SIMD, 3 threads/);
-    expect(threaded.kernel).toBe('wasm');
-    threaded.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
+    expect(cpu.kernel).toBe('wasm-f32');
+    expect(cpu.note).toMatch(/WebAssembly SIMD, f32 products, float64 sums/);
+    cpu.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 6));
+    // the float64 SIMD kernel: the plain-JS numbers to 1e-12
+    const f64 = await matrixInPage(page, 'cpu', 1, 'wasm-f64');
+    expect(f64.kernel).toBe('wasm-f64');
+    f64.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
+    // three helper threads (shared memory): the same numbers; a second matrix on the same engine
+    // finds them up (no thread started)
+    const threaded = await matrixInPage(page, 'cpu', 3, 'auto', 2);
+    expect(threaded.note).toMatch(/f32 products, float64 sums, 3 threads/);
+    expect(threaded.kernel).toBe('wasm-f32');
+    expect(threaded.started).toEqual([3, 0]);
+    threaded.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.values[i]!, 12));
+    const threaded64 = await matrixInPage(page, 'cpu', 2, 'wasm-f64');
+    expect(threaded64.kernel).toBe('wasm-f64');
+    threaded64.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.ref[i]!, 12));
     // the plain-JS fallback still runs in the worker's threads
     const js = await matrixInPage(page, 'cpu', 2, 'js');
     expect(js.kernel).toBe('js');

@@ -21,7 +21,10 @@ export interface CkaConsole {
   gather(n: number, t: number, pool: number): Promise<{ n: number; dims: number[]; ms: number }>;
   /** The kept features of one block as bytes (float32, little-endian), base64. */
   blockBase64(index: number): string;
-  /** The CKA matrix of the kept features on the given device (a fresh worker each time). */
+  /**
+   * The CKA matrix of the kept features on the given device, on the console's own CKA engine
+   * (kept between calls like the panel's, so its CPU threads stay up for the next matrix).
+   */
   matrix(opts: CkaMatrixOptions): Promise<CkaMatrixResult>;
   core: { ckaMatrix: typeof ckaMatrix; linearCkaMatrix: typeof linearCkaMatrix };
 }
@@ -31,6 +34,7 @@ declare global {
 }
 
 let kept: { n: number; feats: BlockFeatures[] } | null = null;
+let consoleEngine: CkaEngine | null = null;
 
 function base64(bytes: Uint8Array): string {
   let s = '';
@@ -68,12 +72,8 @@ export function installCkaConsole(): void {
     },
     async matrix(opts) {
       if (!kept) throw new Error('call gather() first');
-      const engine = new CkaEngine();
-      try {
-        return await engine.matrix(kept.feats, kept.n, opts);
-      } finally {
-        engine.dispose();
-      }
+      consoleEngine ??= new CkaEngine();
+      return consoleEngine.matrix(kept.feats, kept.n, opts);
     },
     core: { ckaMatrix, linearCkaMatrix },
   };
