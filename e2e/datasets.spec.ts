@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bigZip,
@@ -9,19 +9,67 @@ import {
   writeFolder,
   zip,
   zipDeclaring,
+  zipDeclaringEntries,
   zipWithBombEntry,
 } from './support/datasetFixtures';
 import { baseURL, launch, openApp, screenshot } from './support/browser';
 import {
   current,
+  currentPixels,
   importing,
   notices,
   openDatasets,
   settled,
   uploadZip,
 } from './support/datasetPage';
+import { formatBytes } from '../src/core/datasets/limits';
 
 let browser: Browser;
+
+const SIZE = /([\d.]+) (B|kB|MB|GB)/;
+
+function bytesOf(text: string): number {
+  const [, n, unit] = SIZE.exec(text)!;
+  const scale = { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[unit as 'B' | 'kB' | 'MB' | 'GB'];
+  return Number(n) * scale;
+}
+
+/**
+ * The storage-use line names the used and available bytes (the available ones exactly as the
+ * browser's estimate formats) and the persistence state the browser reports.
+ */
+async function expectStorageLine(page: Page): Promise<void> {
+  const line = page.getByTestId('storage-use');
+  const browserSays = () =>
+    page.evaluate(async () => {
+      const { usage, quota } = await navigator.storage.estimate();
+      return {
+        usage: usage ?? 0,
+        quota: quota ?? 0,
+        persisted: await navigator.storage.persisted(),
+      };
+    });
+  const persistence = (persisted: boolean) =>
+    persisted
+      ? 'kept by the browser (persistent)'
+      : 'the browser may clear it under storage pressure';
+  const pattern =
+    /^Storage: ([\d.]+ (?:B|kB|MB|GB)) used of ([\d.]+ (?:B|kB|MB|GB)) available · (.+)$/;
+  // The line is refreshed after the import and again once persist() has answered.
+  await expect
+    .poll(async () => {
+      const text = (await line.textContent()) ?? '';
+      return pattern.test(text) && text.endsWith(persistence((await browserSays()).persisted));
+    })
+    .toBe(true);
+  const text = (await line.textContent()) ?? '';
+  const [, used, available] = pattern.exec(text)!;
+  const now = await browserSays();
+  expect(available).toBe(formatBytes(now.quota));
+  expect(bytesOf(used!)).toBeGreaterThan(0); // a dataset is stored
+  expect(bytesOf(used!)).toBeLessThanOrEqual(bytesOf(available!));
+  expect(bytesOf(used!)).toBeLessThanOrEqual(now.usage * 1.1 + 1024);
+}
 
 beforeAll(async () => {
   browser = await launch({ webgpu: false });
@@ -63,6 +111,10 @@ describe('datasets: sources', () => {
     expect(await page.getByLabel('Name of class café ☕ #1').inputValue()).toBe('café ☕ #1');
     expect(await page.getByRole('img', { name: 'First images of cat' }).count()).toBe(1);
     await screenshot(page, 'datasets-folder');
+
+    // Storage use: the origin's usage and quota as navigator.storage.estimate() gives them,
+    // and whether the browser keeps the data (the import asked: navigator.storage.persist()).
+    await expectStorageLine(page);
 
     const snap = await current(page);
     expect(snap.name).toBe('pets');
@@ -126,6 +178,61 @@ describe('datasets: sources', () => {
     await close();
   });
 
+  it('fits a 64×32 image by padding (black rows above and below) or by centre-cropping', async () => {
+    const { page, errors, close } = await openDatasets(browser);
+    const fit = page.getByRole('combobox', { name: /^Fit/ });
+    // Bright and flat, a little different per file (the same bytes twice would be a duplicate).
+    const values = [230, 231, 232, 233];
+    const wide = (offset: number) => ({
+      'a/1.png': flatPng(64, 32, values[0]! + offset),
+      'a/2.png': flatPng(64, 32, values[1]! + offset),
+      'b/1.png': flatPng(64, 32, values[2]! + offset),
+      'b/2.png': flatPng(64, 32, values[3]! + offset),
+    });
+    /** Per stored image, each of its 32 rows' min and max (pixels in [-1, 1]). */
+    const rows = async (name: string) => {
+      const items = await currentPixels(page);
+      expect((await current(page)).name).toBe(name);
+      expect(items).toHaveLength(4);
+      return items.map(({ id, x0 }) => ({
+        id,
+        rows: Array.from({ length: 32 }, (_, y) => {
+          const row = x0.slice(y * 32, (y + 1) * 32);
+          return [Math.min(...row), Math.max(...row)] as const;
+        }),
+      }));
+    };
+    const level = (v: number) => v / 127.5 - 1;
+    const tolerance = 1.5 / 127.5; // a level and a half: resampling a flat image keeps it flat
+
+    await fit.selectOption('pad');
+    await uploadZip(page, 'wide-pad.zip', zip(wide(0), 0));
+    for (const { id, rows: r } of await rows('wide-pad')) {
+      const v = level(values[['a/1.png', 'a/2.png', 'b/1.png', 'b/2.png'].indexOf(id)]!);
+      // 64×32 scaled to 32×16 and centred: rows 0–7 and 24–31 are the black padding.
+      r.forEach(([lo, hi], y) => {
+        if (y < 8 || y >= 24) expect([id, y, lo, hi]).toEqual([id, y, -1, -1]);
+        else {
+          expect(Math.abs(lo - v), `${id} row ${y}`).toBeLessThanOrEqual(tolerance);
+          expect(Math.abs(hi - v), `${id} row ${y}`).toBeLessThanOrEqual(tolerance);
+        }
+      });
+    }
+
+    await fit.selectOption('crop');
+    await uploadZip(page, 'wide-crop.zip', zip(wide(10), 0));
+    for (const { id, rows: r } of await rows('wide-crop')) {
+      const v = level(values[['a/1.png', 'a/2.png', 'b/1.png', 'b/2.png'].indexOf(id)]! + 10);
+      // The centre 32×32 of the 64×32 image fills the square: no black row anywhere.
+      r.forEach(([lo, hi], y) => {
+        expect(Math.abs(lo - v), `${id} row ${y}`).toBeLessThanOrEqual(tolerance);
+        expect(Math.abs(hi - v), `${id} row ${y}`).toBeLessThanOrEqual(tolerance);
+      });
+    }
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('imports the built-in demo set through the same pipeline', async () => {
     const { page, close } = await openDatasets(browser);
     await importing(page, 'Fashion-MNIST demo', () =>
@@ -139,7 +246,7 @@ describe('datasets: sources', () => {
 });
 
 describe('datasets: bad input loses nothing', () => {
-  it('refuses a zip bomb, a > 2 GB zip and a non-zip, keeps what was loaded, disables one class', async () => {
+  it('refuses a zip bomb, a > 2 GB zip, a zip listing > 100,000 files and a non-zip, keeps what was loaded, disables one class', async () => {
     const { page, errors, close } = await openDatasets(browser);
     await uploadZip(page, 'good.zip', zip(classFolders(['x', 'y'], 3)));
     await settled(page);
@@ -162,6 +269,21 @@ describe('datasets: bad input loses nothing', () => {
     );
     await settled(page);
     expect(await notices(page)).toMatch(/not-a-zip.*not a zip file/);
+
+    // A ZIP64 end record declaring 100,001 entries (the file is 445 bytes and lists two):
+    // refused from the declared count (DEFAULT_LIMITS.maxEntries), before the list is read.
+    await uploadZip(
+      page,
+      'too-many.zip',
+      zipDeclaringEntries({ 'x/1.png': greyPng(1, 4), 'y/1.png': greyPng(2, 4) }, 100_001),
+    );
+    await settled(page);
+    expect(await notices(page)).toContain(
+      '“too-many” could not be imported: the zip lists 100,001 files; at most 100,000 are read',
+    );
+    expect(await page.getByTestId('dataset-row').count()).toBe(1);
+    expect(await page.getByTestId('dataset-row').textContent()).toMatch(/good.*6 images/);
+    expect((await current(page)).name).toBe('good');
 
     await uploadZip(page, 'bomb-entry.zip', zipWithBombEntry(64));
     await settled(page);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SweepStats } from '../src/engine/sweepSession';
 import { launch, openApp, screenshot } from './support/browser';
 
 /** A test image from the demo set (a sandal) as a PNG file. */
@@ -17,6 +18,13 @@ async function openHeads(page: Page): Promise<void> {
   await expect
     .poll(() => page.getByTestId('head-params').textContent(), { timeout: 60_000 })
     .toMatch(/: [\d,]+ parameters/);
+}
+
+/** `window.diffprobeHeads.sweepStats()`: what the last sweep did. */
+async function sweepStats(page: Page): Promise<SweepStats> {
+  const stats = await page.evaluate(() => globalThis.diffprobeHeads!.sweepStats());
+  expect(stats).not.toBeNull();
+  return stats!;
 }
 
 async function fill(page: Page, testId: string, value: string): Promise<void> {
@@ -166,6 +174,49 @@ describe('heads in Chromium (tfjs on WASM)', () => {
       2,
     );
     await screenshot(page, 'heads-sweep');
+
+    // One U-Net pass per (image, t) feeds all 19 blocks: 10 per class of the demo set's train
+    // and test splits (100 + 100 images) × 2 timesteps, all computed (a fresh context: nothing
+    // is cached yet).
+    const first = await sweepStats(page);
+    expect(first).toMatchObject({
+      status: 'done',
+      images: { train: 100, test: 100 },
+      timesteps: [10, 300],
+      blocks: 19,
+      cells: 38,
+    });
+    expect(first.passes).toBe((100 + 100) * 2);
+    expect(first.fromCache).toBe(0);
+
+    // The same sweep again: every (image, t) row comes from the feature cache, no new pass.
+    await page.evaluate(() => {
+      (globalThis as unknown as { e2eFirstSweep: unknown }).e2eFirstSweep =
+        globalThis.diffprobeHeads!.sweepStats();
+    });
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const now = globalThis.diffprobeHeads!.sweepStats();
+            const before = (globalThis as unknown as { e2eFirstSweep: unknown }).e2eFirstSweep;
+            return now !== before ? now?.status : 'not finished';
+          }),
+        { timeout: 300_000, interval: 1000 },
+      )
+      .toBe('done');
+    expect(await page.getByTestId('sweep-status').getAttribute('data-status')).toBe('done');
+    const again = await sweepStats(page);
+    expect(again).toMatchObject({
+      images: { train: 100, test: 100 },
+      timesteps: [10, 300],
+      cells: 38,
+    });
+    expect(again.passes).toBe((100 + 100) * 2);
+    expect(again.fromCache).toBe(again.passes); // passes − fromCache = 0 computed
+    // Cached features are the computed ones: the probes train to the same best cell.
+    expect(again.best).toEqual(first.best);
     expect(errors).toEqual([]);
     await context.close();
   }, 400_000);

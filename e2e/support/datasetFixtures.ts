@@ -134,3 +134,49 @@ export function sparseFile(name: string, bytes: number): string {
   }
   return path;
 }
+
+/**
+ * A real zip (a few hundred bytes: `files`, stored) rewritten as ZIP64 so that its end records
+ * declare `declared` entries: the classic end record says 0xffff / 0xffffffff ("see ZIP64"),
+ * the ZIP64 end record (found through its locator) gives the count. The 16-bit count of the
+ * classic record cannot say more than 65,535, so a count past the app's 100,000 needs ZIP64.
+ * The central directory itself is intact (it lists `files` only): a reader that did not check
+ * the declared count first would fail later, on the missing entries, with another message.
+ */
+export function zipDeclaringEntries(files: Files, declared: number): Uint8Array {
+  const plain = zip(files, 0);
+  const eocd = plain.length - 22; // fflate writes no comment
+  const pv = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
+  if (pv.getUint32(eocd, true) !== 0x06054b50) throw new Error('no end record where expected');
+  const cdSize = pv.getUint32(eocd + 12, true);
+  const cdOffset = pv.getUint32(eocd + 16, true);
+  const out = new Uint8Array(eocd + 56 + 20 + 22);
+  out.set(plain.subarray(0, eocd));
+  const v = new DataView(out.buffer);
+  const rec = eocd;
+  v.setUint32(rec, 0x06064b50, true); // ZIP64 end of central directory record
+  v.setBigUint64(rec + 4, 44n, true); // size of the rest of the record
+  v.setUint16(rec + 12, 45, true); // version made by
+  v.setUint16(rec + 14, 45, true); // version needed
+  v.setUint32(rec + 16, 0, true); // this disk
+  v.setUint32(rec + 20, 0, true); // disk of the central directory
+  v.setBigUint64(rec + 24, BigInt(declared), true); // entries on this disk
+  v.setBigUint64(rec + 32, BigInt(declared), true); // entries in all
+  v.setBigUint64(rec + 40, BigInt(cdSize), true);
+  v.setBigUint64(rec + 48, BigInt(cdOffset), true);
+  const loc = rec + 56;
+  v.setUint32(loc, 0x07064b50, true); // ZIP64 end of central directory locator
+  v.setUint32(loc + 4, 0, true);
+  v.setBigUint64(loc + 8, BigInt(rec), true);
+  v.setUint32(loc + 16, 1, true); // disks in all
+  const end = loc + 20;
+  v.setUint32(end, 0x06054b50, true); // classic end record: every field "in the ZIP64 record"
+  v.setUint16(end + 4, 0xffff, true);
+  v.setUint16(end + 6, 0xffff, true);
+  v.setUint16(end + 8, 0xffff, true);
+  v.setUint16(end + 10, 0xffff, true);
+  v.setUint32(end + 12, 0xffffffff, true);
+  v.setUint32(end + 16, 0xffffffff, true);
+  v.setUint16(end + 20, 0, true);
+  return out;
+}

@@ -126,6 +126,27 @@ export async function current(page: Page): Promise<Snapshot> {
   });
 }
 
+/** Every image of the current dataset (train, then test) as heads would get it at 32×32 grey. */
+export async function currentPixels(page: Page): Promise<{ id: string; x0: number[] }[]> {
+  return page.evaluate(async () => {
+    const api = (
+      globalThis as unknown as {
+        diffprobeDatasets: {
+          currentDataset(
+            s: number,
+            c: 1,
+          ): Promise<{
+            train: { items: { id: string; x0: Float32Array }[] };
+            test: { items: { id: string; x0: Float32Array }[] };
+          }>;
+        };
+      }
+    ).diffprobeDatasets;
+    const d = await api.currentDataset(32, 1);
+    return [...d.train.items, ...d.test.items].map((i) => ({ id: i.id, x0: Array.from(i.x0) }));
+  });
+}
+
 /** The text of the skipped-files list (opens its details first). */
 export async function skippedList(page: Page): Promise<string> {
   await page.locator('summary', { hasText: /files? skipped/ }).click();
