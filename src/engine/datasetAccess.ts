@@ -1,7 +1,4 @@
-import { unzipSync } from 'fflate';
 import type { FeatureItem } from '../core/features/batch';
-import { decodePng } from '../core/image/png';
-import { prepareImage } from '../core/image/prepare';
 import { datasetEngine } from './datasets';
 
 /** One split of a labelled image set, prepared for a model: pixels [C, S, S] in its range. */
@@ -25,30 +22,42 @@ export interface LabeledImages {
 
 export const DEMO_DATASET_URL = 'datasets/fashion-mnist-demo.zip';
 
-/** The built-in Fashion-MNIST demo set (train/<class>/n.png, test/<class>/n.png). */
-export async function loadDemoDataset(size: number, channels: 1 | 3): Promise<LabeledImages> {
-  const res = await fetch(new URL(DEMO_DATASET_URL, location.href));
-  if (!res.ok) throw new Error(`the demo dataset could not be read (HTTP ${res.status})`);
-  const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
-  const paths = Object.keys(files)
-    .filter((p) => /^(train|test)\/[^/]+\/[^/]+\.png$/.test(p))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const classes = [...new Set(paths.map((p) => p.split('/')[1]!))].sort();
+/** The demo set prepared for each (size, channels) asked for (12 MB at 32×32 grey). */
+const demoCache = new Map<string, Promise<LabeledImages>>();
+
+/**
+ * The built-in Fashion-MNIST demo set (train/<class>/n.png, test/<class>/n.png), decoded and
+ * prepared in the datasets worker, once per (size, channels).
+ */
+export function loadDemoDataset(size: number, channels: 1 | 3): Promise<LabeledImages> {
+  const key = `${size}:${channels}`;
+  let p = demoCache.get(key);
+  if (!p) {
+    p = readDemo(size, channels);
+    demoCache.set(key, p);
+    p.catch(() => demoCache.delete(key));
+  }
+  return p;
+}
+
+async function readDemo(size: number, channels: 1 | 3): Promise<LabeledImages> {
+  const url = new URL(DEMO_DATASET_URL, location.href).href;
+  const demo = await datasetEngine.demo(url, size, channels);
+  const per = channels * size * size;
   const out: LabeledImages = {
     id: 'demo:fashion-mnist',
     name: 'Fashion-MNIST demo',
-    classes,
+    classes: demo.classes,
     size,
     channels,
     train: { items: [], labels: [] },
     test: { items: [], labels: [] },
   };
-  for (const path of paths) {
-    const [split, cls] = path.split('/') as ['train' | 'test', string];
-    const x0 = prepareImage(decodePng(files[path]!), { size, channels });
-    out[split].items.push({ id: path, x0 });
-    out[split].labels.push(classes.indexOf(cls));
-  }
+  demo.ids.forEach((id, i) => {
+    const split = demo.test[i] ? out.test : out.train;
+    split.items.push({ id, x0: demo.x.subarray(i * per, (i + 1) * per) });
+    split.labels.push(demo.labels[i]!);
+  });
   return out;
 }
 

@@ -14,6 +14,7 @@ import type {
   PreparedDataset,
   StorageInfo,
 } from '../../workers/dataset.worker';
+import type { DemoImages } from '../core/datasets/demoZip';
 import { DiffprobeError } from './errors';
 import { createDatasetBridge } from './workers';
 
@@ -90,6 +91,10 @@ export const datasetEngine = {
 
   prepare(id: string, size: number, channels: 1 | 3): Promise<PreparedDataset> {
     return bridge.call((api) => api.prepare(id, size, channels));
+  },
+
+  demo(url: string, size: number, channels: 1 | 3): Promise<DemoImages> {
+    return bridge.call((api) => api.demo(url, size, channels));
   },
 
   thumbnails(id: string, perClass: number): Promise<ClassThumbnails> {
