@@ -120,6 +120,9 @@ describe('CKA in Chromium (WebGPU: the software adapter in CI)', () => {
     await page.getByRole('button', { name: 'Compute CKA' }).click();
     const matrix = page.getByTestId('cka-matrix');
     await matrix.waitFor({ timeout: 150_000 });
+    expect(await page.getByTestId('cka-note').textContent()).toMatch(
+      /WebAssembly SIMD, f32 products, float64 sums/,
+    );
     const box = (await matrix.boundingBox())!;
     // hover somewhere inside the cell area: the readout names two blocks and a value
     await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.3);
@@ -170,10 +173,15 @@ describe('CKA in Chromium (WebGPU: the software adapter in CI)', () => {
     await page.getByLabel('Timesteps').fill('10, 300, 900');
     await page.getByLabel('Timesteps').blur();
     await page.getByLabel('number of images').selectOption('100');
+    await page.getByLabel('CPU precision').selectOption('float64');
     await page.getByRole('button', { name: 'Compute CKA' }).click();
     const matrix = page.getByTestId('cka-matrix');
     await matrix.waitFor({ timeout: 150_000 });
     expect(await matrix.getAttribute('aria-label')).toMatch(/timestep × timestep at block 12/);
+    // the software adapter is skipped; the float64 SIMD kernel ran, as chosen
+    expect(await page.getByTestId('cka-note').textContent()).toMatch(
+      /products: CPU \(.*\), WebAssembly SIMD, float64, \d threads?/,
+    );
     const [csv] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),

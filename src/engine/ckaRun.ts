@@ -196,7 +196,12 @@ export async function runCka(): Promise<void> {
     const r = await ckaEngine.matrix(
       reps,
       items.length,
-      { method: s.method, batchSize: s.batchSize, device: s.device },
+      {
+        method: s.method,
+        batchSize: s.batchSize,
+        device: s.device,
+        kernel: s.cpuPrecision === 'float64' ? 'wasm-f64' : 'auto',
+      },
       {
         signal,
         onProgress: (p) => {

@@ -23,6 +23,11 @@ export interface CkaSettings {
   method: 'linear' | 'minibatch';
   batchSize: number;
   device: 'auto' | 'cpu' | 'webgpu';
+  /**
+   * The CPU's Gram products: float32 products with float64 sums (the default, the faster) or
+   * float64 throughout.
+   */
+  cpuPrecision: 'mixed' | 'float64';
   compareWith: CompareModel;
   mapMethod: MapMethod;
 }
@@ -88,6 +93,7 @@ export const DEFAULT_CKA_SETTINGS: CkaSettings = {
   method: 'linear',
   batchSize: 256,
   device: 'auto',
+  cpuPrecision: 'mixed',
   compareWith: { kind: 'builtin', id: 'fmnist-resnet-s' },
   mapMethod: 'pca',
 };

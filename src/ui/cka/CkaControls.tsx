@@ -140,9 +140,21 @@ export function CkaControls({ blocks, T }: { blocks: number[]; T: number }) {
         >
           <option value="auto">WebGPU if available, else CPU</option>
           <option value="webgpu">WebGPU</option>
-          <option value="cpu">CPU (float64)</option>
+          <option value="cpu">CPU</option>
         </select>
       </label>
+      {s.method === 'linear' && s.device !== 'webgpu' && (
+        <label>
+          CPU precision{' '}
+          <select
+            value={s.cpuPrecision}
+            onChange={(e) => set({ cpuPrecision: e.target.value as CkaSettings['cpuPrecision'] })}
+          >
+            <option value="mixed">f32 products, float64 sums (faster)</option>
+            <option value="float64">float64 throughout</option>
+          </select>
+        </label>
+      )}
     </div>
   );
 }
