@@ -104,6 +104,7 @@ describe('diffprobe cka-matrix', () => {
     expect(r.code, r.err).toBe(0);
     const json = JSON.parse(readFileSync(out, 'utf8')) as CkaMatrixJson;
     expect(json.n).toBe(12);
+    expect(json.precision).toBe('float64');
     expect(json.blocks).toHaveLength(19);
     expect(json.blocks[0]).toMatchObject({ index: 1, stage: 'encoder', mirror: 19, d: 32 });
     expect(json.blocks[9]).toMatchObject({ index: 10, stage: 'middle', mirror: null });
@@ -147,7 +148,27 @@ describe('diffprobe cka-matrix', () => {
       parseCkaMatrixArgs(['--model', 'm', '--images', 'i', '--out', 'o', '--blocks', '1']),
     ).toThrow(/unknown option --blocks/);
     const o = parseCkaMatrixArgs(['--model', 'm', '--images', 'i', '--t', '90', '--out', 'o.json']);
-    expect(o).toMatchObject({ pool: 2, seed: 0, method: 'linear', t: 90 });
+    expect(o).toMatchObject({ pool: 2, seed: 0, method: 'linear', t: 90, precision: 'float64' });
+    const mixed = [
+      ...['--model', 'm', '--images', 'i', '--t', '9', '--out', 'o'],
+      '--precision',
+      'mixed',
+    ];
+    expect(parseCkaMatrixArgs(mixed).precision).toBe('mixed');
+    expect(() =>
+      parseCkaMatrixArgs([
+        '--model',
+        'm',
+        '--images',
+        'i',
+        '--t',
+        '9',
+        '--out',
+        'o',
+        '--precision',
+        'f16',
+      ]),
+    ).toThrow(/--precision must be float64 or mixed/);
     expect(outputPaths('o.json')).toEqual({ json: 'o.json', csv: 'o.csv' });
     expect(outputPaths('res/o')).toEqual({ json: 'res/o.json', csv: 'res/o.csv' });
   });

@@ -28,6 +28,8 @@ export interface CkaMatrixOptions {
   method: CkaCliMethod;
   batch: number;
   threads: number;
+  /** Linear CKA's Gram products: float64 throughout (default) or f32 products, float64 sums. */
+  precision: 'float64' | 'mixed';
 }
 
 export interface CkaMatrixJson {
@@ -40,6 +42,7 @@ export interface CkaMatrixJson {
   seed: number;
   method: CkaCliMethod;
   batch?: number;
+  precision?: 'float64' | 'mixed';
   blocks: { index: number; stage: string; mirror: number | null; d: number }[];
   labels: string[];
   /** rows of the symmetric matrix, in block order. */
@@ -53,6 +56,7 @@ export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
   let out: string | undefined;
   let method: CkaCliMethod = 'linear';
   let batch = 256;
+  let precision: CkaMatrixOptions['precision'] = 'float64';
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--out') {
@@ -69,6 +73,12 @@ export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
       if (!Number.isInteger(batch) || batch < 4) {
         throw new CliError(`--batch needs an integer ≥ 4, got ${args[i] ?? 'nothing'}`);
       }
+    } else if (a === '--precision') {
+      const v = args[++i];
+      if (v !== 'float64' && v !== 'mixed') {
+        throw new CliError(`--precision must be float64 or mixed, got ${v ?? 'nothing'}`);
+      }
+      precision = v;
     } else if (a === '--blocks' || a === '--noise' || a === '--fit' || a === '--size') {
       throw new CliError(`cka-matrix: unknown option ${a}`);
     } else pass.push(a);
@@ -85,6 +95,7 @@ export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
     method,
     batch,
     threads: e.threads,
+    precision,
     ...(e.split ? { split: e.split } : {}),
   };
 }
@@ -156,7 +167,11 @@ export async function ckaMatrixCommand(
     let M: Float64Array;
     if (opts.method === 'minibatch') {
       M = ckaMatrix(features, n, { kind: 'minibatch', batchSize: opts.batch });
-    } else M = linearCkaMatrix(features, n);
+    } else {
+      M = linearCkaMatrix(features, n, {
+        kernel: opts.precision === 'mixed' ? 'wasm-f32' : 'wasm-f64',
+      });
+    }
     const t2 = performance.now();
     const m = features.length;
     const labels = info.map((b) => `block ${b.index} (${b.stage})`);
@@ -170,7 +185,7 @@ export async function ckaMatrixCommand(
       pool: opts.pool,
       seed: opts.seed,
       method: opts.method,
-      ...(opts.method === 'minibatch' ? { batch: opts.batch } : {}),
+      ...(opts.method === 'minibatch' ? { batch: opts.batch } : { precision: opts.precision }),
       blocks: info.map((b, i) => ({ ...b, d: features[i]!.d })),
       labels,
       cka: rows,

@@ -50,11 +50,13 @@ commands:
 
   cka-matrix --model <folder | model.onnx> --images <folder | zip> --t N --out <file>
           [--pool P] [--seed S] [--split train|test] [--method linear|minibatch] [--batch B]
-          [--threads N]
+          [--precision float64|mixed] [--threads N]
       The block × block CKA matrix of a diffusion U-Net: features of every block as extract
       computes them (one forward pass per batch), then CKA of every pair. Writes <file> as
       JSON (labels, matrix, each encoder block against its mirrored decoder block) and the
       matrix as CSV beside it (<file> with .csv). Progress on stderr.
+        --precision    linear CKA's Gram products: float64 (default) or mixed (f32 products,
+                       float64 sums: the browser's faster default, |ΔCKA| ~1e-9)
 
   help      Print this text.
 `;
