@@ -5,7 +5,7 @@ import type { FeatureItem } from '../core/features/batch';
 import { useAppStore } from '../store';
 import { unetEngine } from './appRuntime';
 import { userMessage } from './errors';
-import { HEADS_NOISE_SEED, headsEngine } from './headsRuntime';
+import { headsEngine } from './headsRuntime';
 import { headInfo } from './headsSession';
 import { headsStorage } from './headsStorage';
 
@@ -99,7 +99,7 @@ export async function classifyImage(
       t: head.t,
       blocks: [head.block],
       pool: head.spec.pool,
-      seed: HEADS_NOISE_SEED,
+      seed: head.seed,
       noise: head.noise,
     },
     (batch) => {
