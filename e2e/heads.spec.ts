@@ -188,6 +188,10 @@ describe('heads in Chromium (tfjs on WASM)', () => {
     });
     expect(first.passes).toBe((100 + 100) * 2);
     expect(first.fromCache).toBe(0);
+    // The U-Net really ran on each image once per t, one forward call per batch for all 19
+    // blocks (one call per block would be 19 times as many).
+    expect(first.computed).toBe(first.passes);
+    expect(first.forwardCalls).toBe(2 * Math.ceil((100 + 100) / first.batchSize));
 
     // The same sweep again: every (image, t) row comes from the feature cache, no new pass.
     await page.evaluate(() => {
@@ -214,7 +218,9 @@ describe('heads in Chromium (tfjs on WASM)', () => {
       cells: 38,
     });
     expect(again.passes).toBe((100 + 100) * 2);
-    expect(again.fromCache).toBe(again.passes); // passes − fromCache = 0 computed
+    expect(again.fromCache).toBe(again.passes);
+    expect(again.computed).toBe(0);
+    expect(again.forwardCalls).toBe(0);
     // Cached features are the computed ones: the probes train to the same best cell.
     expect(again.best).toEqual(first.best);
     expect(errors).toEqual([]);

@@ -37,9 +37,12 @@ export interface SweepStats {
   /** Wall time of the probes' training calls (they overlap extraction). */
   trainMs: number;
   totalMs: number;
-  /** Images through the U-Net (from the cache or computed). */
+  /** (image, t) pairs whose features the sweep used (from the cache or computed). */
   passes: number;
   fromCache: number;
+  /** Images the U-Net actually ran on, and its forward calls (one per batch, all blocks). */
+  computed: number;
+  forwardCalls: number;
   best: BestCell | null;
 }
 
@@ -107,6 +110,8 @@ export async function runSweep(options: SweepOptions = {}): Promise<void> {
   let done = 0;
   let passes = 0;
   let fromCache = 0;
+  let computed = 0;
+  let forwardCalls = 0;
   let images = { train: 0, test: 0 };
   const finish = (status: SweepStats['status']) => {
     lastStats = {
@@ -121,6 +126,8 @@ export async function runSweep(options: SweepOptions = {}): Promise<void> {
       totalMs: performance.now() - t0,
       passes,
       fromCache,
+      computed,
+      forwardCalls,
       best: bestCell(grid),
     };
   };
@@ -174,6 +181,8 @@ export async function runSweep(options: SweepOptions = {}): Promise<void> {
         featureMs += performance.now() - start;
         passes += r.result.count;
         fromCache += r.result.fromCache;
+        computed += r.result.computed;
+        forwardCalls += r.result.forwardCalls;
         return r.blocks;
       });
     };

@@ -78,6 +78,8 @@ export async function runExtract(
   const cacheable = req.pool > 0 && opts.useCache;
   const hash = m.summary.sha256;
   let fromCache = 0;
+  let computedItems = 0;
+  let forwardCalls = 0;
   let cacheError: string | undefined;
   for (let offset = 0; offset < items.length; offset += size) {
     await checkpoint(signal);
@@ -94,6 +96,10 @@ export async function runExtract(
     const computed = missing.length
       ? await computeBatch(m, missing, req, blocks, outputs, shape)
       : {};
+    if (missing.length) {
+      computedItems += missing.length;
+      forwardCalls += 1;
+    }
     const batch: FeatureBatch = { offset, ids: chunk.map((c) => c.id), blocks: {} };
     const toStore: { key: string; data: Float32Array; dims: number[] }[] = [];
     blocks.forEach((b, bi) => {
@@ -145,6 +151,8 @@ export async function runExtract(
     count: items.length,
     ms: performance.now() - t0,
     fromCache,
+    computed: computedItems,
+    forwardCalls,
     ...(cacheError ? { cacheError } : {}),
   };
 }

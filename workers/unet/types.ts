@@ -37,6 +37,10 @@ export interface ExtractResult {
   count: number;
   ms: number;
   fromCache: number;
+  /** Images this call ran through the U-Net (not from the cache). */
+  computed: number;
+  /** Forward passes (runtime calls) this call made: one per batch, for every requested block. */
+  forwardCalls: number;
   /** Set when the feature cache could not store the results (full quota, storage denied). */
   cacheError?: string;
 }
