@@ -21,6 +21,7 @@ import {
   openDatasets,
   settled,
   uploadZip,
+  type DatasetsHook,
 } from './support/datasetPage';
 import { formatBytes } from '../src/core/datasets/limits';
 
@@ -157,16 +158,7 @@ describe('datasets: sources', () => {
     const snap = await current(page);
     expect([snap.train, snap.test]).toEqual([9, 4]);
     const huge = await page.evaluate(async () => {
-      const api = (
-        globalThis as unknown as {
-          diffprobeDatasets: {
-            currentDataset(
-              s: number,
-              c: 1,
-            ): Promise<{ train: { items: { id: string; x0: Float32Array }[] } }>;
-          };
-        }
-      ).diffprobeDatasets;
+      const api = (globalThis as unknown as { diffprobeDatasets: DatasetsHook }).diffprobeDatasets;
       const d = await api.currentDataset(32, 1);
       const item = d.train.items.find((i) => i.id === 'train/a/huge.png')!;
       return [Math.min(...item.x0), Math.max(...item.x0)];

@@ -95,24 +95,23 @@ export interface Snapshot {
   first: number[];
 }
 
+/** `window.diffprobeDatasets` (src/engine/datasetAccess.ts), as the specs read it in the page. */
+export interface DatasetsHook {
+  currentDataset(
+    size: number,
+    channels: 1 | 3,
+  ): Promise<{
+    name: string;
+    classes: string[];
+    train: { items: { id: string; x0: Float32Array }[] };
+    test: { items: { id: string; x0: Float32Array }[] };
+  }>;
+}
+
 /** What heads and CKA would get: `currentDataset(32, 1)` in the page. */
 export async function current(page: Page): Promise<Snapshot> {
   return page.evaluate(async () => {
-    const api = (
-      globalThis as unknown as {
-        diffprobeDatasets: {
-          currentDataset(
-            s: number,
-            c: 1 | 3,
-          ): Promise<{
-            name: string;
-            classes: string[];
-            train: { items: { id: string; x0: Float32Array }[] };
-            test: { items: { id: string }[] };
-          }>;
-        };
-      }
-    ).diffprobeDatasets;
+    const api = (globalThis as unknown as { diffprobeDatasets: DatasetsHook }).diffprobeDatasets;
     const d = await api.currentDataset(32, 1);
     return {
       name: d.name,
@@ -129,19 +128,7 @@ export async function current(page: Page): Promise<Snapshot> {
 /** Every image of the current dataset (train, then test) as heads would get it at 32×32 grey. */
 export async function currentPixels(page: Page): Promise<{ id: string; x0: number[] }[]> {
   return page.evaluate(async () => {
-    const api = (
-      globalThis as unknown as {
-        diffprobeDatasets: {
-          currentDataset(
-            s: number,
-            c: 1,
-          ): Promise<{
-            train: { items: { id: string; x0: Float32Array }[] };
-            test: { items: { id: string; x0: Float32Array }[] };
-          }>;
-        };
-      }
-    ).diffprobeDatasets;
+    const api = (globalThis as unknown as { diffprobeDatasets: DatasetsHook }).diffprobeDatasets;
     const d = await api.currentDataset(32, 1);
     return [...d.train.items, ...d.test.items].map((i) => ({ id: i.id, x0: Array.from(i.x0) }));
   });
