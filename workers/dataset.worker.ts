@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { readDemoZip, type DemoImages } from '../src/core/datasets/demoZip';
+import { readDemoZip, type PreparedImages } from '../src/core/datasets/demoZip';
 import { deleteDataset, getMeta, listMeta, putMeta } from './dataset/db';
 import { runImport } from './dataset/importJob';
 import { classThumbnails, prepareDataset } from './dataset/readJob';
@@ -58,7 +58,7 @@ const api = {
   },
 
   /** The built-in demo set at `url`, fetched, decoded and prepared here (not on the page). */
-  async demo(url: string, size: number, channels: 1 | 3): Promise<DemoImages> {
+  async demo(url: string, size: number, channels: 1 | 3): Promise<PreparedImages> {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`the demo dataset could not be read (HTTP ${res.status})`);
     const out = readDemoZip(new Uint8Array(await res.arrayBuffer()), size, channels);

@@ -1,3 +1,4 @@
+import type { PreparedImages } from '../core/datasets/demoZip';
 import type { FeatureItem } from '../core/features/batch';
 import { datasetEngine } from './datasets';
 
@@ -43,20 +44,31 @@ export function loadDemoDataset(size: number, channels: 1 | 3): Promise<LabeledI
 async function readDemo(size: number, channels: 1 | 3): Promise<LabeledImages> {
   const url = new URL(DEMO_DATASET_URL, location.href).href;
   const demo = await datasetEngine.demo(url, size, channels);
+  return labeled('demo:fashion-mnist', 'Fashion-MNIST demo', demo, size, channels);
+}
+
+/** The worker's flat prepared images as train and test splits (views of one buffer). */
+function labeled(
+  id: string,
+  name: string,
+  p: PreparedImages,
+  size: number,
+  channels: 1 | 3,
+): LabeledImages {
   const per = channels * size * size;
   const out: LabeledImages = {
-    id: 'demo:fashion-mnist',
-    name: 'Fashion-MNIST demo',
-    classes: demo.classes,
+    id,
+    name,
+    classes: p.classes,
     size,
     channels,
     train: { items: [], labels: [] },
     test: { items: [], labels: [] },
   };
-  demo.ids.forEach((id, i) => {
-    const split = demo.test[i] ? out.test : out.train;
-    split.items.push({ id, x0: demo.x.subarray(i * per, (i + 1) * per) });
-    split.labels.push(demo.labels[i]!);
+  p.ids.forEach((itemId, i) => {
+    const split = p.test[i] ? out.test : out.train;
+    split.items.push({ id: itemId, x0: p.x.subarray(i * per, (i + 1) * per) });
+    split.labels.push(p.labels[i]!);
   });
   return out;
 }
@@ -92,22 +104,7 @@ export async function loadStoredDataset(
   channels: 1 | 3,
 ): Promise<LabeledImages> {
   const prepared = await datasetEngine.prepare(id, size, channels);
-  const per = channels * size * size;
-  const out: LabeledImages = {
-    id: `stored:${id}`,
-    name: prepared.meta.name,
-    classes: prepared.classes,
-    size,
-    channels,
-    train: { items: [], labels: [] },
-    test: { items: [], labels: [] },
-  };
-  prepared.ids.forEach((itemId, i) => {
-    const split = prepared.test[i] ? out.test : out.train;
-    split.items.push({ id: itemId, x0: prepared.x.subarray(i * per, (i + 1) * per) });
-    split.labels.push(prepared.labels[i]!);
-  });
-  return out;
+  return labeled(`stored:${id}`, prepared.meta.name, prepared, size, channels);
 }
 
 /**

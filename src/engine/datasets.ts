@@ -14,7 +14,7 @@ import type {
   PreparedDataset,
   StorageInfo,
 } from '../../workers/dataset.worker';
-import type { DemoImages } from '../core/datasets/demoZip';
+import type { PreparedImages } from '../core/datasets/demoZip';
 import { DiffprobeError } from './errors';
 import { createDatasetBridge } from './workers';
 
@@ -93,7 +93,7 @@ export const datasetEngine = {
     return bridge.call((api) => api.prepare(id, size, channels));
   },
 
-  demo(url: string, size: number, channels: 1 | 3): Promise<DemoImages> {
+  demo(url: string, size: number, channels: 1 | 3): Promise<PreparedImages> {
     return bridge.call((api) => api.demo(url, size, channels));
   },
 

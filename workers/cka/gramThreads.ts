@@ -48,11 +48,6 @@ export class GramThreadPool {
 
   constructor(private readonly idleMs = 30_000) {}
 
-  /** Threads up now. */
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** S (m×m, symmetric) of the raw (uncentred) representations, one job at a time. */
   run(
     reps: readonly (Float32Array | Float64Array)[],

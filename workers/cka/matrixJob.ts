@@ -1,8 +1,9 @@
 /**
- * One CKA matrix job in the worker: centre every representation (float64), then the pairwise
- * Gram products on the GPU (WebGPU, f32 products, float64 sums) or on the CPU (float64, on the
- * WebAssembly SIMD kernels where they run, else plain JS; on helper threads that stay up between
- * matrices), panel by panel with a cancel check and a progress report between panels.
+ * One CKA matrix job in the worker: the pairwise Gram products of the column-centred (float64)
+ * representations on the GPU (WebGPU, f32 products, float64 sums) or on the CPU (WebAssembly
+ * SIMD with f32 products and float64 sums by default, or float64 throughout; plain JS where SIMD
+ * is missing), on helper threads that stay up between matrices and centre their own copies,
+ * panel by panel with a cancel check and a progress report between panels.
  */
 import { ckaMatrix } from '../../src/core/cka';
 import {

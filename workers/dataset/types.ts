@@ -1,3 +1,4 @@
+import type { PreparedImages } from '../../src/core/datasets/demoZip';
 import type { SkippedFile } from '../../src/core/datasets/layout';
 import type { ImportLimits } from '../../src/core/datasets/limits';
 import type { SplitOptions } from '../../src/core/datasets/split';
@@ -89,17 +90,9 @@ export interface ImportResult {
   ms: number;
 }
 
-/** A dataset prepared for a model: every included item, flattened. */
-export interface PreparedDataset {
+/** A stored dataset prepared for a model: every included item (classes: the included ones). */
+export interface PreparedDataset extends PreparedImages {
   meta: DatasetMeta;
-  /** Names of the included classes; labels index into it. */
-  classes: string[];
-  ids: string[];
-  labels: Int32Array;
-  /** 1 for test, 0 for train. */
-  test: Uint8Array;
-  /** [N, C, S, S] in [−1, 1]. */
-  x: Float32Array;
 }
 
 /** Some stored images of each class, for the dataset view. */

@@ -7,10 +7,11 @@ import { unzipSync } from 'fflate';
 import { decodePng } from '../image/png';
 import { prepareImage } from '../image/prepare';
 
-export interface DemoImages {
-  /** Class names (sorted); labels index into it. */
+/** Images prepared for a model, flattened: what the datasets worker hands the page. */
+export interface PreparedImages {
+  /** Class names; labels index into it. */
   classes: string[];
-  /** Each image's path in the zip (it keys the noise and the feature cache). */
+  /** Each image's id (its path in the dataset: it keys the noise and the feature cache). */
   ids: string[];
   labels: Int32Array;
   /** 1 for test, 0 for train. */
@@ -21,7 +22,7 @@ export interface DemoImages {
 
 const IMAGE_PATH = /^(train|test)\/[^/]+\/[^/]+\.png$/;
 
-export function readDemoZip(zip: Uint8Array, size: number, channels: 1 | 3): DemoImages {
+export function readDemoZip(zip: Uint8Array, size: number, channels: 1 | 3): PreparedImages {
   const files = unzipSync(zip, { filter: (f) => IMAGE_PATH.test(f.name) });
   const ids = Object.keys(files).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   if (ids.length === 0) throw new Error('the demo dataset holds no train/ or test/ images');
