@@ -72,7 +72,7 @@ def parse_args(argv: List[str] | None) -> argparse.Namespace:
     ap.add_argument("--run", default="checkpoints/fmnist-adm-s")
     ap.add_argument("--init", help="without a checkpoint in --run: warm-start from a state.pt or a model.onnx")
     ap.add_argument("--init-step", type=int, default=0, help="the step an --init model.onnx was trained to")
-    ap.add_argument("--snapshot", help="write the compact state (float16 weights, EMA, step) here at the end")
+    ap.add_argument("--snapshot", help="also write the compact state (float16 weights, EMA, step) here at every save")
     ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget of this invocation")
     ap.add_argument("--max-steps", type=int, default=200_000)
     ap.add_argument("--batch", type=int, default=64)
@@ -161,6 +161,8 @@ def main(argv: List[str] | None = None) -> dict:
         os.replace(tmp, ckpt_path)
         with open(record_path, "w") as f:
             json.dump(run_record(), f, indent=2)
+        if args.snapshot:
+            save_state(make_state(model.state_dict(), ema.state_dict(), step, run_record()), args.snapshot)
 
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
@@ -207,10 +209,7 @@ def main(argv: List[str] | None = None) -> dict:
     segment["steps"] = step - segment["startStep"]
     segment["seconds"] = round(segment["seconds"], 1)
     save()
-    print(f"saved step {step} to {ckpt_path}")
-    if args.snapshot:
-        save_state(make_state(model.state_dict(), ema.state_dict(), step, run_record()), args.snapshot)
-        print(f"wrote the compact state to {args.snapshot}")
+    print(f"saved step {step} to {ckpt_path}" + (f" and {args.snapshot}" if args.snapshot else ""))
     return {"steps": segment["steps"], "seconds": segment["seconds"], "step": step,
             "finalLoss": run_record()["finalLoss"], "imagesPerSecond":
                 round(segment["steps"] * args.batch / max(segment["seconds"], 1e-9), 1)}

@@ -1,0 +1,182 @@
+"""The GPU kit: what to do with a GPU machine's few minutes, in one prepared run (tools/device/).
+
+    python3 -m diffprobe_tools.gpu_kit --out OUT [--parts train,torch,webgpu] [--minutes 9]
+    python3 -m diffprobe_tools.gpu_kit --out /tmp/kit --dry-run      # seconds, on the CPU
+
+Parts, each independent (one failing is reported and the others still run):
+- ``train``: resume the default U-Net's training from the repository's compact state
+  (``tools/state/fmnist-adm-s/state.pt``) on CUDA at ``--batch`` for ``--minutes``; the new compact
+  state and the run record are written to OUT (``state.pt``, ``run.json``).
+- ``torch``: PyTorch forward timings, every block, on the default U-Net and a random-weight ADM-256
+  (batch 1 and 32; float32, and bfloat16 autocast on CUDA).
+- ``webgpu``: onnxruntime-web's WebGPU backend on the GPU from Node through Dawn, with the app's
+  own engine code (tools/device/webgpuNode.ts), on the default model; img/s against PyTorch, or
+  the exact reason it cannot run.
+One JSON report, ``OUT/gpu-kit-report.json``, is rewritten after every part (a run cut short still
+leaves what it measured). ``--dry-run`` does one training step on 256 images, tiny timings (the
+reduced ADM copy) and the WebGPU attempt, which may report "no adapter".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from typing import Callable, Optional
+
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(TOOLS)
+PARTS = ("train", "torch", "webgpu")
+
+
+def machine() -> dict:
+    import torch
+
+    info = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "python": platform.python_version(), "torch": torch.__version__, "cpus": os.cpu_count(),
+            "cuda": torch.cuda.is_available()}
+    if torch.cuda.is_available():
+        info["gpu"] = torch.cuda.get_device_name(0)
+        info["gpuMemoryGiB"] = round(torch.cuda.get_device_properties(0).total_memory / 2**30, 1)
+    if shutil.which("nvidia-smi"):
+        q = subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"],
+                           capture_output=True, text=True, timeout=30)
+        info["nvidiaSmi"] = q.stdout.strip() or q.stderr.strip()
+    return info
+
+
+def run_train(args: argparse.Namespace, out: str) -> dict:
+    from . import train
+
+    work = tempfile.mkdtemp(prefix="gpu-kit-run-")
+    state_out = os.path.join(out, "state.pt")
+    argv = ["--run", work, "--init", args.state, "--snapshot", state_out, "--minutes", str(args.minutes),
+            "--batch", str(args.batch), "--lr", str(args.lr), "--save-every", "60"]
+    if args.dry_run:
+        from .train_state import load_state
+
+        step = load_state(args.state)["step"]
+        argv += ["--max-steps", str(step + 1), "--batch", "8", "--data-limit", "256", "--device", "cpu"]
+    result = train.main(argv)
+    shutil.copy(os.path.join(work, "run.json"), os.path.join(out, "run.json"))
+    shutil.rmtree(work, ignore_errors=True)
+    result["trainSeconds"] = result.pop("seconds")
+    return {**result, "batch": 8 if args.dry_run else args.batch, "lr": args.lr, "state": "state.pt"}
+
+
+def run_torch(args: argparse.Namespace, out: str, report: dict) -> dict:
+    import torch
+
+    from . import torch_timing
+    from .train_state import load_state
+
+    trained = os.path.join(out, "state.pt")
+    ema = load_state(trained if os.path.exists(trained) else args.state)["ema"]
+    device = "cuda" if torch.cuda.is_available() and not args.dry_run else "cpu"
+    return torch_timing.run(device, ema, args.dry_run)
+
+
+def webgpu_command(args: argparse.Namespace) -> tuple:
+    """(argv, env) for the Node step: the carried bundle and modules when the kit set them up,
+    else a fresh bundle of tools/device/webgpuNode.ts with the repository's node_modules."""
+    env = dict(os.environ)
+    script = env.get("DIFFPROBE_WEBGPU_SCRIPT")
+    if not script:
+        esbuild = os.path.join(REPO, "node_modules", ".bin", "esbuild")
+        script = os.path.join(tempfile.mkdtemp(prefix="gpu-kit-js-"), "webgpuNode.mjs")
+        subprocess.run([esbuild, os.path.join(REPO, "tools", "device", "webgpuNode.ts"), "--bundle",
+                        "--platform=node", "--format=esm", "--log-level=warning", f"--outfile={script}",
+                        "--external:webgpu", "--external:onnxruntime-web"], check=True, timeout=120)
+        env.setdefault("DIFFPROBE_DAWN", os.path.join(REPO, "node_modules", "webgpu", "index.js"))
+        env.setdefault("DIFFPROBE_ORT", os.path.join(REPO, "node_modules", "onnxruntime-web", "dist",
+                                                     "ort.webgpu.bundle.min.mjs"))
+    node = env.get("DIFFPROBE_NODE", "node")
+    iters = "1" if args.dry_run else "50"
+    batches = "1" if args.dry_run else "1,32,256"
+    argv = [node, script, "--model", os.path.join(REPO, "public", "models", "fmnist-adm-s"),
+            "--batches", batches, "--iters", iters]
+    return argv, env
+
+
+def run_webgpu(args: argparse.Namespace, out: str, report: dict) -> dict:
+    argv, env = webgpu_command(args)
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=args.webgpu_timeout, env=env,
+                          cwd=REPO)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    result = json.loads(lines[-1]) if lines else {"ok": False, "reason": f"node exited {proc.returncode}"}
+    result["stderrTail"] = proc.stderr.strip().splitlines()[-12:]
+    torch_rows = next((m["rows"] for m in report.get("torch", {}).get("models", [])
+                       if m["model"].startswith("fmnist-adm-s")), [])
+    for row in result.get("timings", []):
+        ref = next((r for r in torch_rows if r["batch"] == row["batch"] and r["precision"] == "fp32"), None)
+        if ref:
+            row["torchImagesPerSecond"] = ref["imagesPerSecond"]
+            row["vsTorch"] = round(row["imgPerSec"] / ref["imagesPerSecond"], 3)
+    return result
+
+
+def parse_args(argv: Optional[list]) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--parts", default=",".join(PARTS))
+    ap.add_argument("--minutes", type=float, default=9.0, help="training budget")
+    ap.add_argument("--batch", type=int, default=256, help="training batch on the GPU")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--state", default=os.path.join(TOOLS, "state", "fmnist-adm-s", "state.pt"))
+    ap.add_argument("--webgpu-timeout", type=float, default=300.0, help="seconds")
+    ap.add_argument("--dry-run", action="store_true")
+    args = ap.parse_args(argv)
+    parts = [p for p in args.parts.split(",") if p]
+    bad = [p for p in parts if p not in PARTS]
+    if bad:
+        ap.error(f"--parts: unknown {', '.join(bad)} (known: {', '.join(PARTS)})")
+    args.parts = parts
+    return args
+
+
+def main(argv: Optional[list] = None) -> int:
+    args = parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, "gpu-kit-report.json")
+    report: dict = {"kit": "diffprobe GPU kit", "dryRun": args.dry_run, "parts": args.parts,
+                    "machine": machine()}
+
+    def write() -> None:
+        with open(path + ".tmp", "w") as f:
+            json.dump(report, f, indent=2)
+        os.replace(path + ".tmp", path)
+
+    steps: dict[str, Callable[[], dict]] = {
+        "train": lambda: run_train(args, args.out),
+        "torch": lambda: run_torch(args, args.out, report),
+        "webgpu": lambda: run_webgpu(args, args.out, report),
+    }
+    failed = 0
+    for part in PARTS:
+        if part not in args.parts:
+            continue
+        t0 = time.perf_counter()
+        print(f"gpu kit: {part}…", flush=True)
+        try:
+            report[part] = steps[part]()
+        except Exception as err:  # one part's failure must not lose the others' numbers
+            failed += 1
+            report[part] = {"error": f"{type(err).__name__}: {err}",
+                            "traceback": traceback.format_exc().splitlines()[-6:]}
+        report[part]["seconds"] = round(time.perf_counter() - t0, 1)
+        write()
+        print(f"gpu kit: {part} done in {report[part]['seconds']} s", flush=True)
+    print(json.dumps(report, indent=2))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
