@@ -8,7 +8,8 @@ export default tseslint.config(
     ignores: [
       'dist',
       'node_modules',
-      'tools',
+      'tools/*',
+      '!tools/device',
       'public',
       'test-results',
       'bench/reports',

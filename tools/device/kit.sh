@@ -27,12 +27,13 @@ if [ -f "$P/webgpu/node.xz" ]; then
   mkdir -p "$WORK/dawn/dist/linux-x64" "$WORK/ort"
   cp "$P/webgpu/dawn/index.js" "$P/webgpu/dawn/package.json" "$WORK/dawn/"
   unxz "$P/webgpu/dawn/dawn.node.xz" "$WORK/dawn/dist/linux-x64/dawn.node"
-  cp "$P/webgpu/ort/ort.webgpu.bundle.min.mjs" "$WORK/ort/"
+  cp "$P"/webgpu/ort/*.mjs "$WORK/ort/"
   unxz "$P/webgpu/ort/ort-wasm-simd-threaded.asyncify.wasm.xz" "$WORK/ort/ort-wasm-simd-threaded.asyncify.wasm"
   export DIFFPROBE_DAWN="$WORK/dawn/index.js"
   export DIFFPROBE_ORT="$WORK/ort/ort.webgpu.bundle.min.mjs"
   export DIFFPROBE_WEBGPU_SCRIPT="$P/webgpu/webgpuNode.mjs"
-  if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
+  # The Vulkan loader and the GL vendor-neutral dispatch libraries the NVIDIA ICD needs.
+  if command -v nvidia-smi >/dev/null; then
     for f in "$P"/webgpu/debs/*.deb; do dpkg -x "$f" /; done
     ldconfig
   fi

@@ -22,6 +22,7 @@ import { pruneToOutputs } from '../../src/core/onnx/edit';
 import { makeSchedule } from '../../src/core/schedule';
 import type { LoadedBackend } from '../../workers/ort/backend';
 import { ModelRuntime } from '../../workers/ort/modelRuntime';
+import { acceptSharedMemory } from './sharedWrite';
 
 type Ort = LoadedBackend['ort'];
 
@@ -87,6 +88,8 @@ async function webgpuDevice(report: Report): Promise<GPUDevice | string> {
   }>('DIFFPROBE_DAWN', 'webgpu').catch((err: unknown) => `Dawn did not load: ${String(err)}`);
   if (typeof dawn === 'string') return dawn;
   Object.assign(globalThis, dawn.globals);
+  const queueClass = dawn.globals.GPUQueue as { prototype: GPUQueue } | undefined;
+  if (queueClass) acceptSharedMemory(queueClass);
   const gpu = dawn.create([]);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   const adapter = await gpu
@@ -122,9 +125,11 @@ async function loadBackend(args: Args, report: Report): Promise<LoadedBackend | 
   const device = args.backend === 'webgpu' ? await webgpuDevice(report) : null;
   if (typeof device === 'string') return device;
   const ort = await importModule<Ort>('DIFFPROBE_ORT', 'onnxruntime-web/webgpu');
-  report.ortVersion = (ort as unknown as { env: { versions?: { web?: string } } }).env.versions?.web;
+  report.ortVersion = (ort as unknown as { env: { versions?: { web?: string } } }).env.versions
+    ?.web;
   ort.env.wasm.numThreads = 1;
-  if (device) ort.env.webgpu.device = device;
+  // DIFFPROBE_ORT_OWN_DEVICE=1: let onnxruntime-web ask navigator.gpu for its own device.
+  if (device && process.env.DIFFPROBE_ORT_OWN_DEVICE !== '1') ort.env.webgpu.device = device;
   return {
     ort,
     ...(device ? { device } : {}),
@@ -158,10 +163,11 @@ async function time(args: Args, report: Report, backend: LoadedBackend): Promise
   const runtime = new ModelRuntime(
     backend,
     bytes,
-    [manifest.outputs.eps, ...outputs],
+    [manifest.outputs?.eps ?? 'eps', ...outputs],
     pruneToOutputs,
     'batch',
   );
+  if (!manifest.schedule) throw new Error(`${args.model}: the manifest has no noise schedule`);
   const sched = makeSchedule(manifest.schedule);
   const { size, channels } = manifest.image;
   const pool = {
@@ -169,11 +175,16 @@ async function time(args: Args, report: Report, backend: LoadedBackend): Promise
     targets: manifest.blocks.map((b) => ({ name: b.output, height: b.height, width: b.width })),
   };
   for (const batch of args.batches) {
-    const inputs = buildInputs(items(batch, channels * size * size), [channels, size, size], sched, {
-      t: 90,
-      seed: 0,
-      noise: 'seeded',
-    });
+    const inputs = buildInputs(
+      items(batch, channels * size * size),
+      [channels, size, size],
+      sched,
+      {
+        t: 90,
+        seed: 0,
+        noise: 'seeded',
+      },
+    );
     const feeds = {
       x: { data: inputs.x, dims: inputs.dims },
       t: { data: inputs.t, dims: [batch] },
@@ -209,6 +220,7 @@ async function main(): Promise<void> {
     }
   } catch (err) {
     report.reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   }
   process.stdout.write(`${JSON.stringify(report)}\n`);
   // Dawn keeps the event loop alive; the report is out, so end here.

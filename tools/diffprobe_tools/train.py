@@ -22,7 +22,7 @@ import os
 import platform
 import signal
 import time
-from typing import List
+from typing import List, Optional
 
 import torch
 
@@ -108,6 +108,7 @@ def main(argv: List[str] | None = None) -> dict:
     sched = Schedule()
     step, opt_steps, wall, losses = 0, 0, 0.0, []
     record: dict = {}
+    warm_start: Optional[dict] = None
     gen = torch.Generator(device=device).manual_seed(args.seed)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location=device)
@@ -130,8 +131,7 @@ def main(argv: List[str] | None = None) -> dict:
         ema.load_state_dict(st["ema"])
         step, record = st["step"], copy.deepcopy(st["record"])
         wall = float(record.get("wallSeconds", 0.0))
-        record.setdefault("warmStarts", []).append(
-            {"from": os.path.basename(args.init), "atStep": step, "note": "fresh optimiser"})
+        warm_start = {"from": os.path.basename(args.init), "atStep": step, "note": "fresh optimiser"}
         print(f"warm start from {args.init} at step {step}; the optimiser restarts")
 
     images, _ = load_split("train")
@@ -141,16 +141,22 @@ def main(argv: List[str] | None = None) -> dict:
     n = data.shape[0]
     segment = {"hardware": hardware(device), "batch": args.batch, "lr": args.lr, "startStep": step,
                "steps": 0, "seconds": 0.0}
-    record.setdefault("segments", []).append(segment)
+    record.setdefault("segments", [])
 
     def run_record() -> dict:
         recent = losses[-200:]
-        return {**record, "steps": step, "batch": args.batch, "lr": args.lr, "emaDecay": args.ema,
-                "wallSeconds": round(wall, 1), "finalLoss": round(sum(recent) / max(len(recent), 1), 5),
-                "hardware": segment["hardware"], "parameters": count_parameters(model),
+        last = record["segments"][-1] if record["segments"] else segment
+        return {**record, "steps": step, "batch": last["batch"], "lr": last["lr"], "emaDecay": args.ema,
+                "wallSeconds": round(wall, 1), "finalLoss": round(sum(recent) / len(recent), 5) if recent else record.get("finalLoss"),
+                "hardware": last["hardware"], "parameters": count_parameters(model),
                 "data": DATA_NOTE, "objective": OBJECTIVE}
 
     def save() -> None:
+        # An invocation that trained nothing leaves no segment and no warm start in the record.
+        if segment["steps"] > 0 and segment not in record["segments"]:
+            record["segments"].append(segment)
+            if warm_start:
+                record.setdefault("warmStarts", []).append(warm_start)
         tmp = ckpt_path + ".tmp"
         torch.save(
             {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
