@@ -22,13 +22,17 @@ xz -9 -T0 -c "$(readlink -f "$(command -v node)")" > "$P/webgpu/node.xz"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$P/webgpu/dawn/"
 xz -9 -T0 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$P/webgpu/dawn/dawn.node.xz"
 ORT=node_modules/onnxruntime-web/dist
-cp "$ORT/ort.webgpu.bundle.min.mjs" "$P/webgpu/ort/"
+# The bundle imports the WebGPU build's Emscripten module from beside itself when run in Node.
+cp "$ORT/ort.webgpu.bundle.min.mjs" "$ORT/ort-wasm-simd-threaded.asyncify.mjs" "$P/webgpu/ort/"
 xz -9 -T0 -c "$ORT/ort-wasm-simd-threaded.asyncify.wasm" > "$P/webgpu/ort/ort-wasm-simd-threaded.asyncify.wasm.xz"
 npx esbuild tools/device/webgpuNode.ts --bundle --platform=node --format=esm --log-level=warning \
   --external:webgpu --external:onnxruntime-web --outfile="$P/webgpu/webgpuNode.mjs"
 
-echo "pack: the Vulkan loader (libvulkan1, amd64)…"
-(cd "$P/webgpu/debs" && apt-get download libvulkan1:amd64 >/dev/null)
+# The NVIDIA Vulkan driver (libGLX_nvidia) needs the GL vendor-neutral dispatch libraries: without
+# them the loader finds "no drivers" (seen on the first H200 run).
+echo "pack: the Vulkan loader and GL dispatch libraries (amd64 .deb)…"
+(cd "$P/webgpu/debs" && apt-get download libvulkan1:amd64 libglvnd0:amd64 libglx0:amd64 libegl1:amd64 \
+  libgl1:amd64 libopengl0:amd64 libgles2:amd64 2>&1 | grep -v -e '^Get:' -e 'unsandboxed' || true)
 
 tree_bytes=$(git ls-files -z | xargs -0 stat -c %s | awk '{s += $1} END {print s}')
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f MiB", b / 1048576}'; }
