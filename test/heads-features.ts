@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { extract } from '../cli/extract';
+import { extract } from '../cli/commands/extract';
 import { encodeNpy, parseNpy } from '../src/core/npy';
 
 export const ROOT = resolve(import.meta.dirname, '..');
