@@ -1,16 +1,32 @@
 /**
  * The default model's pooled block features for the demo set's train and test images, made with
  * the CLI's extract (onnxruntime-node) and cached under node_modules/.cache: the "same features"
- * that the heads parity test and the heads bench give to tfjs and to PyTorch.
+ * that the heads parity test and the heads bench give to tfjs and to PyTorch. The cache is keyed
+ * on what made them: the model and image files, and the extract code with all it imports.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { extract } from '../cli/extract';
+import { extract } from '../cli/commands/extract';
 import { encodeNpy, parseNpy } from '../src/core/npy';
+import { producerHash } from './sourceHash';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-const MODEL = join(ROOT, 'public/models/fmnist-adm-s');
-const ZIP = join(ROOT, 'public/datasets/fashion-mnist-demo.zip');
+const MODEL = 'public/models/fmnist-adm-s';
+const ZIP = 'public/datasets/fashion-mnist-demo.zip';
+
+let producer: string | undefined;
+/**
+ * The cache folder's name for these features: a hash of what made them (this file with the
+ * extract code it imports, transitively, and the model and image files) and the settings.
+ */
+export function featuresKey(block: number, t: number, pool: number): string {
+  producer ??= producerHash(ROOT, 'test/heads-features.ts', [
+    `${MODEL}/manifest.json`,
+    `${MODEL}/model.onnx`,
+    ZIP,
+  ]);
+  return `${producer.slice(0, 16)}-b${block}-t${t}-p${pool}`;
+}
 
 export interface FeatureSplit {
   x: Float32Array;
@@ -24,16 +40,12 @@ export async function demoFeatures(
   pool: number,
   split: 'train' | 'test',
 ): Promise<FeatureSplit> {
-  const manifest = JSON.parse(readFileSync(join(MODEL, 'manifest.json'), 'utf8')) as {
-    sha256: string;
-  };
-  const key = `${manifest.sha256.slice(0, 12)}-b${block}-t${t}-p${pool}`;
-  const dir = join(ROOT, 'node_modules/.cache/diffprobe-heads', key, split);
+  const dir = join(ROOT, 'node_modules/.cache/diffprobe-heads', featuresKey(block, t, pool), split);
   if (!existsSync(join(dir, 'index.json'))) {
     mkdirSync(dir, { recursive: true });
     await extract({
-      model: MODEL,
-      images: ZIP,
+      model: join(ROOT, MODEL),
+      images: join(ROOT, ZIP),
       out: dir,
       t,
       blocks: [block],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, halfToFloat, parseNpy, type NpyArray } from './npy';
+import { encodeNpy, halfToFloat, npyHeader, parseNpy, type NpyArray } from './npy';
 
 const ascii = (s: string): number[] => Array.from(s, (c) => c.charCodeAt(0));
 /** The values of a non-int64 array as numbers. */
@@ -188,5 +188,38 @@ describe('encodeNpy', () => {
   it('rejects a shape that does not match the data', () => {
     expect(() => encodeNpy(new Float32Array(5), [2, 3])).toThrow(/holds 6 values, data has 5/);
     expect(() => encodeNpy(new Float32Array(2), [2.5])).toThrow(RangeError);
+  });
+});
+
+describe('npyHeader', () => {
+  it('is the header encodeNpy writes, for every writable dtype', () => {
+    const data = Float32Array.from({ length: 48 }, (_, i) => i / 7);
+    const ref = encodeNpy(data, [3, 4, 2, 2]);
+    expect(npyHeader('float32', [3, 4, 2, 2])).toEqual(ref.subarray(0, ref.length - 192));
+    const ints = encodeNpy(Int32Array.from([1, 2]), [2]);
+    expect(npyHeader('int32', [2])).toEqual(ints.subarray(0, ints.length - 8));
+    expect(Array.from(npyHeader('float32', [2, 3]))).toEqual(
+      Array.from(NUMPY_F32_2x3.subarray(0, NUMPY_F32_2x3.length - 24)),
+    );
+  });
+
+  it('has the same length whatever the first axis, so a streamed file can rewrite it', () => {
+    const small = npyHeader('float32', [0, 4, 2, 2]);
+    const big = npyHeader('float32', [123_456_789, 4, 2, 2]);
+    expect(big.length).toBe(small.length);
+    expect(small.length % 64).toBe(0);
+    // header for N rows + N rows of data parses as the array
+    const rows = Float32Array.from({ length: 3 * 16 }, (_, i) => i);
+    const file = new Uint8Array(small.length + rows.byteLength);
+    file.set(npyHeader('float32', [3, 4, 2, 2]), 0);
+    file.set(new Uint8Array(rows.buffer), small.length);
+    const back = parseNpy(file);
+    expect(back.shape).toEqual([3, 4, 2, 2]);
+    expect(back.data).toEqual(rows);
+  });
+
+  it('rejects shapes that are not integers ≥ 0', () => {
+    expect(() => npyHeader('float32', [-1, 2])).toThrow(RangeError);
+    expect(() => npyHeader('uint8', [1.5])).toThrow(RangeError);
   });
 });

@@ -204,42 +204,63 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
 
 // ---------- writing ----------
 
-function descrOf(data: NpyEncodable): string {
-  if (data instanceof Float32Array) return '<f4';
-  if (data instanceof Float64Array) return '<f8';
-  if (data instanceof Int32Array) return '<i4';
-  if (data instanceof BigInt64Array) return '<i8';
-  return '|u1';
+/** The dtypes encodeNpy and npyHeader write. */
+export type NpyWritableDtype = 'float32' | 'float64' | 'int32' | 'uint8' | 'int64';
+
+const WRITE_DESCR: Record<NpyWritableDtype, string> = {
+  float32: '<f4',
+  float64: '<f8',
+  int32: '<i4',
+  uint8: '|u1',
+  int64: '<i8',
+};
+
+function dtypeOf(data: NpyEncodable): NpyWritableDtype {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof BigInt64Array) return 'int64';
+  return 'uint8';
 }
 
 /**
- * Writes a version 1.0 .npy file, byte for byte as NumPy ≥ 1.24's np.save does: the header dict,
- * spare spaces for the first axis to grow, then spaces and '\n' up to a multiple of 64 bytes.
+ * The version 1.0 header of a .npy file (magic, length and dict, padded to a multiple of 64
+ * bytes), byte for byte as NumPy ≥ 1.24's np.save writes it: spare spaces for the first axis to
+ * grow to 21 digits, then spaces and '\n'. Its length does not depend on the first axis, so a
+ * file can be streamed with a header for N = 0 and that header rewritten in place once N is known.
  */
-export function encodeNpy(data: NpyEncodable, shape: readonly number[]): Uint8Array {
+export function npyHeader(dtype: NpyWritableDtype, shape: readonly number[]): Uint8Array {
   assertLittleEndianHost();
   if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new RangeError(`npy: shape [${shape.join(', ')}] must be integers ≥ 0`);
   }
+  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${WRITE_DESCR[dtype]}', 'fortran_order': False, 'shape': ${tuple}, }`;
+  if (shape.length > 0) header += ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
+  const hlen = header.length + 1;
+  const padlen = ALIGN - ((MAGIC.length + 4 + hlen) % ALIGN);
+  if (hlen + padlen > 0xffff) throw new RangeError('npy: header too long for format 1.0');
+  header += ' '.repeat(padlen) + '\n';
+  const out = new Uint8Array(10 + header.length);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  return out;
+}
+
+/** Writes a version 1.0 .npy file, byte for byte as NumPy ≥ 1.24's np.save does (npyHeader). */
+export function encodeNpy(data: NpyEncodable, shape: readonly number[]): Uint8Array {
+  const header = npyHeader(dtypeOf(data), shape);
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
     throw new RangeError(
       `npy: shape (${shape.join(', ')}) holds ${count} values, data has ${data.length}`,
     );
   }
-  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descrOf(data)}', 'fortran_order': False, 'shape': ${tuple}, }`;
-  if (shape.length > 0) header += ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
-  const hlen = header.length + 1;
-  const padlen = ALIGN - ((MAGIC.length + 4 + hlen) % ALIGN);
-  if (hlen + padlen > 0xffff) throw new RangeError('npy: header too long for format 1.0');
-  header += ' '.repeat(padlen) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set(MAGIC, 0);
-  out[6] = 1;
-  out[7] = 0;
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  const out = new Uint8Array(header.length + data.byteLength);
+  out.set(header, 0);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), header.length);
   return out;
 }

@@ -14,7 +14,7 @@ REPO = os.path.abspath(os.path.join(TOOLS, ".."))
 MODELS = os.path.join(REPO, "public", "models")
 DATASETS = os.path.join(REPO, "public", "datasets")
 PARITY = os.path.join(REPO, "test", "fixtures", "parity", "fmnist-adm-s")
-TINY = os.path.join(REPO, "e2e", "fixtures", "tiny")
+SELFTEST = os.path.join(REPO, "public", "selftest")  # the System check's model, made by diffprobe_tools.tiny
 
 # Keep the test run light on a shared 2-core machine.
 torch.set_num_threads(1)

@@ -1,4 +1,4 @@
-"""The browser self-test model and its reference outputs agree."""
+"""The System check's self-test model (public/selftest/) and its PyTorch reference agree."""
 
 import json
 import os
@@ -12,16 +12,15 @@ from diffprobe_tools import ortnode
 from diffprobe_tools.export import sha256_file
 from diffprobe_tools.tiny import reference_input, tiny_model
 
-from tests._util import TINY, needs_ort
+from tests._util import SELFTEST, needs_ort
 
 
-@unittest.skipUnless(os.path.exists(os.path.join(TINY, "reference.json")), "run diffprobe_tools.tiny first")
 class TinyTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        with open(os.path.join(TINY, "reference.json")) as f:
+        with open(os.path.join(SELFTEST, "reference.json")) as f:
             cls.ref = json.load(f)
-        cls.path = os.path.join(TINY, "model.onnx")
+        cls.path = os.path.join(SELFTEST, "model.onnx")
 
     def _x(self):
         x = self.ref["inputs"]["x"]

@@ -2,16 +2,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { linearCka, minibatchCka } from '../src/core/cka';
-import { encodePng } from '../src/core/image/png';
-import { encodeNpy } from '../src/core/npy';
-import { gaussianNoise } from '../src/core/noise';
+import { linearCka, minibatchCka } from '../../src/core/cka';
+import { encodePng } from '../../src/core/image/png';
+import { encodeNpy } from '../../src/core/npy';
+import { gaussianNoise } from '../../src/core/noise';
 import { parseCkaArgs } from './cka';
 import { outputPaths, parseCkaMatrixArgs, type CkaMatrixJson } from './ckaMatrix';
 import { extract } from './extract';
-import { main } from './main';
+import { main } from '../main';
 
-const MODEL = new URL('../public/models/fmnist-adm-s/', import.meta.url).pathname;
+const MODEL = new URL('../../public/models/fmnist-adm-s/', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'diffprobe-cka-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -9,13 +9,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ckaMatrix } from '../src/core/cka';
-import { linearCkaMatrix } from '../src/core/cka/gramDots';
-import { matrixToCsv } from '../src/core/cka/matrix';
-import { mirrorReport, type MirrorRow } from '../src/core/cka/mirror';
-import { readRows, type CkaCliMethod } from './cka';
-import { extract, parseExtractArgs, resolveModel, type ExtractIo } from './extract';
-import { CliError } from './inspect';
+import { ckaMatrix } from '../../src/core/cka';
+import { linearCkaMatrix } from '../../src/core/cka/gramDots';
+import { matrixToCsv } from '../../src/core/cka/matrix';
+import { mirrorReport, type MirrorRow } from '../../src/core/cka/mirror';
+import { choiceArg, intArg, valueArg } from '../shared/args';
+import { CliError } from '../shared/errors';
+import { formatJson, type Io } from '../shared/io';
+import { openModel } from '../shared/model';
+import { CKA_METHODS, readRows, type CkaCliMethod } from './cka';
+import { extract, parseExtractArgs, type ExtractIo } from './extract';
 
 export interface CkaMatrixOptions {
   model: string;
@@ -59,27 +62,11 @@ export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
   let precision: CkaMatrixOptions['precision'] = 'float64';
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--out') {
-      out = args[++i];
-      if (out === undefined || out.startsWith('--')) throw new CliError('--out needs a file');
-    } else if (a === '--method') {
-      const v = args[++i];
-      if (v !== 'linear' && v !== 'minibatch') {
-        throw new CliError(`--method must be linear or minibatch, got ${v ?? 'nothing'}`);
-      }
-      method = v;
-    } else if (a === '--batch') {
-      batch = Number(args[++i]);
-      if (!Number.isInteger(batch) || batch < 4) {
-        throw new CliError(`--batch needs an integer ≥ 4, got ${args[i] ?? 'nothing'}`);
-      }
-    } else if (a === '--precision') {
-      const v = args[++i];
-      if (v !== 'float64' && v !== 'mixed') {
-        throw new CliError(`--precision must be float64 or mixed, got ${v ?? 'nothing'}`);
-      }
-      precision = v;
-    } else if (a === '--blocks' || a === '--noise' || a === '--fit' || a === '--size') {
+    if (a === '--out') out = valueArg(a, args[++i]);
+    else if (a === '--method') method = choiceArg(a, args[++i], CKA_METHODS);
+    else if (a === '--batch') batch = intArg(a, args[++i], 4);
+    else if (a === '--precision') precision = choiceArg(a, args[++i], ['float64', 'mixed']);
+    else if (a === '--blocks' || a === '--noise' || a === '--fit' || a === '--size') {
       throw new CliError(`cka-matrix: unknown option ${a}`);
     } else pass.push(a);
   }
@@ -107,7 +94,7 @@ type BlockRow = CkaMatrixJson['blocks'][number];
  * manifest that gives the mirror only on decoder blocks lends it to their encoder partners.
  */
 export function blockInfo(model: string, indices: readonly number[]): Omit<BlockRow, 'd'>[] {
-  const blocks = resolveModel(model).manifest?.blocks ?? [];
+  const blocks = openModel(model).manifest?.blocks ?? [];
   const partner = new Map<number, number>();
   for (const b of blocks) {
     if (b.mirror !== undefined) {
@@ -128,7 +115,8 @@ export function outputPaths(out: string): { json: string; csv: string } {
   return { json: base === out ? `${out}.json` : out, csv: `${base}.csv` };
 }
 
-export async function ckaMatrixCommand(
+/** Features of every block (extract into a temporary folder), then CKA of every pair. */
+export async function blockCkaMatrix(
   opts: CkaMatrixOptions,
   io: ExtractIo,
 ): Promise<CkaMatrixJson> {
@@ -211,4 +199,13 @@ export async function ckaMatrixCommand(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `cka-matrix` with its arguments; writes the files and prints where they are. */
+export async function ckaMatrixCommand(args: readonly string[], io: Io): Promise<void> {
+  const opts = parseCkaMatrixArgs(args);
+  const r = await blockCkaMatrix(opts, io);
+  const paths = outputPaths(opts.out);
+  const summary = { json: paths.json, csv: paths.csv, n: r.n, blocks: r.labels.length };
+  io.out(formatJson({ ...summary, seconds: r.seconds }) + '\n');
 }

@@ -5,10 +5,12 @@
  * chosen by shape); `minibatch` the unbiased minibatch estimator over consecutive rows.
  */
 import { readFileSync } from 'node:fs';
-import { linearCka, minibatchCka } from '../src/core/cka';
-import type { Matrix } from '../src/core/linalg/matrix';
-import { parseNpy } from '../src/core/npy';
-import { CliError, firstLine } from './inspect';
+import { linearCka, minibatchCka } from '../../src/core/cka';
+import type { Matrix } from '../../src/core/linalg/matrix';
+import { parseNpy } from '../../src/core/npy';
+import { choiceArg, intArg, valueArg } from '../shared/args';
+import { CliError, firstLine } from '../shared/errors';
+import type { Io } from '../shared/io';
 
 export type CkaCliMethod = 'linear' | 'minibatch';
 
@@ -28,6 +30,8 @@ export interface CkaResult {
   batch?: number;
 }
 
+export const CKA_METHODS: readonly CkaCliMethod[] = ['linear', 'minibatch'];
+
 /** Parses `cka`'s arguments (without the command name). */
 export function parseCkaArgs(args: readonly string[]): CkaOptions {
   let a: string | undefined;
@@ -36,28 +40,11 @@ export function parseCkaArgs(args: readonly string[]): CkaOptions {
   let batch = 256;
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
-    const value = args[i + 1];
-    const need = (): string => {
-      if (value === undefined || value.startsWith('--'))
-        throw new CliError(`${flag} needs a value`);
-      i++;
-      return value;
-    };
-    if (flag === '--a') a = need();
-    else if (flag === '--b') b = need();
-    else if (flag === '--method') {
-      const v = need();
-      if (v !== 'linear' && v !== 'minibatch') {
-        throw new CliError(`--method must be linear or minibatch, got ${v}`);
-      }
-      method = v;
-    } else if (flag === '--batch') {
-      const v = need();
-      batch = Number(v);
-      if (!Number.isInteger(batch) || batch < 4) {
-        throw new CliError(`--batch needs an integer ≥ 4, got ${v}`);
-      }
-    } else throw new CliError(`cka: unknown option ${flag}`);
+    if (flag === '--a') a = valueArg(flag, args[++i]);
+    else if (flag === '--b') b = valueArg(flag, args[++i]);
+    else if (flag === '--method') method = choiceArg(flag, args[++i], CKA_METHODS);
+    else if (flag === '--batch') batch = intArg(flag, args[++i], 4);
+    else throw new CliError(`cka: unknown option ${flag}`);
   }
   if (a === undefined || b === undefined)
     throw new CliError('cka: give --a <a.npy> and --b <b.npy>');
@@ -113,4 +100,9 @@ export function cka(opts: CkaOptions): CkaResult {
   } catch (e) {
     throw new CliError(firstLine(e));
   }
+}
+
+/** Runs `cka` with its arguments; prints the result as JSON. */
+export function ckaCommand(args: readonly string[], io: Io): void {
+  io.out(JSON.stringify(cka(parseCkaArgs(args))) + '\n');
 }

@@ -31,15 +31,15 @@ import {
   ignoredPath,
   SKIP_NOT_IMAGE,
   SKIP_NOT_PNG,
-} from '../src/core/datasets/layout';
-import { DEFAULT_LIMITS, type ImportLimits } from '../src/core/datasets/limits';
-import { entryProblem, readZipDirectory, readZipEntry } from '../src/core/datasets/zip';
-import type { RandomAccess, ZipEntry } from '../src/core/datasets/zip';
-import { decodePng, type DecodedImage } from '../src/core/image/png';
-import type { LayoutItem, SkippedFile, Split } from '../src/core/datasets/layout';
-import { CliError } from './inspect';
+} from '../../src/core/datasets/layout';
+import { DEFAULT_LIMITS, type ImportLimits } from '../../src/core/datasets/limits';
+import { entryProblem, readZipDirectory, readZipEntry } from '../../src/core/datasets/zip';
+import type { RandomAccess, ZipEntry } from '../../src/core/datasets/zip';
+import { decodePng, type DecodedImage } from '../../src/core/image/png';
+import type { LayoutItem, SkippedFile, Split } from '../../src/core/datasets/layout';
+import { CliError } from './errors';
 
-export type { Split, SkippedFile } from '../src/core/datasets/layout';
+export type { Split, SkippedFile } from '../../src/core/datasets/layout';
 export type ImageItem = LayoutItem;
 
 export interface ImageSource {

@@ -1,0 +1,53 @@
+/** `diffprobe help`: every command and option. */
+export const USAGE = `usage: diffprobe <command> [options]
+
+commands:
+  inspect <model.onnx | model folder> [--size N] [--no-run] [--threads N]
+      Print what diffprobe sees in a model as JSON: inputs, blocks with [C, H, W], schedule,
+      parameter count. A folder is read as model.onnx + manifest.json (validated); a bare .onnx
+      file gets its blocks proposed from the graph and the default schedule (T=1000, linear
+      1e-4…0.02). Block shapes come from one forward pass on zeros (batch 1, t=0).
+        --size N     image size to use when the image input's height/width are symbolic
+        --no-run     skip the forward pass (shapes only from the manifest or the graph)
+        --threads N  onnxruntime threads for the forward pass
+
+  extract --model <folder | model.onnx> --images <folder | zip> --t N --blocks LIST --out <dir>
+          [--pool P] [--seed S] [--noise seeded|none] [--batch B] [--split train|test]
+          [--size N] [--fit crop|pad] [--threads N]
+      Block features of every PNG in a folder or zip (class subfolders give labels; a train/ +
+      test/ layout gives splits), as the app computes them: x_t from seeded noise keyed on
+      (seed, file path, t), one forward pass per batch for all blocks, adaptive-average-pooled
+      P×P. Writes <dir>/block_<n>.npy (float32 [N, C, P, P]; full [N, C, H, W] with --pool 0)
+      and <dir>/index.json (files, labels, classes, skipped files, settings). Progress on
+      stderr, a JSON summary on stdout.
+        --blocks LIST  e.g. 12,14 or 1-19 or all
+        --pool P       pool size, 0 keeps the full maps (default 2)
+        --seed S       noise seed (default 0); --noise none feeds the clean image at t
+        --batch B      images per forward pass (default 32)
+        --split S      only train/ or test/ of a split layout
+        --size N       image size when the model's input size is symbolic (no manifest)
+        --fit MODE     images larger than the model input: crop (default: shorter side to size,
+                       centre crop) or pad (longer side to size, pad with black); smaller
+                       images are padded centred with black (e.g. 28×28 → 32×32)
+        --threads N    onnxruntime threads
+
+  cka --a <a.npy> --b <b.npy> [--method linear|minibatch] [--batch 256]
+      Linear CKA of two representations of the same examples; prints {"cka": …} as JSON.
+      Rows (the first axis) are examples; further axes are flattened into features.
+        --method M     linear: the full-data estimator (feature form when d < n, else Gram
+                       form; float64); minibatch: the unbiased HSIC estimator averaged over
+                       consecutive batches of rows (no shuffling)
+        --batch B      rows per minibatch (default 256; a last batch under 4 rows is dropped)
+
+  cka-matrix --model <folder | model.onnx> --images <folder | zip> --t N --out <file>
+          [--pool P] [--seed S] [--split train|test] [--method linear|minibatch] [--batch B]
+          [--precision float64|mixed] [--threads N]
+      The block × block CKA matrix of a diffusion U-Net: features of every block as extract
+      computes them (one forward pass per batch), then CKA of every pair. Writes <file> as
+      JSON (labels, matrix, each encoder block against its mirrored decoder block) and the
+      matrix as CSV beside it (<file> with .csv). Progress on stderr.
+        --precision    linear CKA's Gram products: float64 (default) or mixed (f32 products,
+                       float64 sums: the browser's faster default, |ΔCKA| ~1e-9)
+
+  help      Print this text.
+`;
