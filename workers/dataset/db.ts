@@ -2,7 +2,8 @@
  * The datasets' IndexedDB: one record per dataset (its meta) and one per image, keyed
  * [dataset, label, id] so a class's first images and a whole dataset are key ranges.
  */
-import type { DatasetMeta } from './types';
+import { WorkerFailure } from '../../src/protocol/errors';
+import type { DatasetMeta } from '../../src/protocol/datasets';
 
 export const DB_NAME = 'diffprobe-datasets';
 const VERSION = 1;
@@ -18,10 +19,10 @@ export interface StoredItem {
   pixels: Uint8Array;
 }
 
-export class QuotaError extends Error {
+/** The browser's storage is full (the message says how full and what was kept). */
+export class QuotaError extends WorkerFailure {
   constructor(message: string) {
-    super(message);
-    this.name = 'DatasetQuotaError';
+    super('dataset-quota', message);
   }
 }
 

@@ -16,13 +16,6 @@ import { asMap, crossEntropy, headLogits, paramNames, toTensors } from './model'
 import type { HeadShape, Tf } from './model';
 import { HeadOptimizer } from './optimizer';
 
-export type {
-  EpochReport,
-  HeadData,
-  TrainHooks,
-  TrainOutcome,
-} from '../../src/core/heads/training';
-
 const EVAL_CHUNK = 1024;
 
 /** Loss sum and correct count over a set, in chunks (numbers read back once). */

@@ -3,6 +3,8 @@
  * seed, noise and item (see `featureKey`). It survives reloads, is bounded in bytes (least
  * recently written entries go first) and can be inspected and cleared.
  */
+import type { CacheStats } from '../../src/protocol/model';
+
 const DB_NAME = 'diffprobe-features';
 const STORE = 'features';
 const VERSION = 1;
@@ -13,12 +15,6 @@ interface Entry {
   dims: number[];
   bytes: number;
   written: number;
-}
-
-export interface CacheStats {
-  entries: number;
-  bytes: number;
-  limitBytes: number;
 }
 
 function request<T>(req: IDBRequest<T>): Promise<T> {

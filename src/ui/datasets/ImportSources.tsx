@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import type { DragEvent } from 'react';
-import { DEMO_DATASET_URL } from '../../engine/datasetAccess';
-import { importDataset } from '../../engine/datasetsSession';
+import { DEMO_DATASET_URL } from '../../engine/datasets/access';
+import { importDataset } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { filesFromDirectoryHandle, filesFromDrop, filesFromInput, isZip } from './dropFiles';
 import type { PickedFiles } from './dropFiles';

@@ -2,14 +2,14 @@ import { useEffect, useState } from 'react';
 import type { DragEvent } from 'react';
 import type { FitMode } from '../../core/image/prepare';
 import type { ModelManifest } from '../../core/manifest/types';
-import type { LabeledImages } from '../../engine/datasetAccess';
+import type { LabeledImages } from '../../engine/datasets/access';
 import {
   explorerDataset,
   fileFitMode,
   openImageFile,
   refitImageFile,
   showImage,
-} from '../../engine/explorerImages';
+} from '../../engine/app';
 import { useAppStore } from '../../store';
 
 /** Which image is explored: a demo/dataset item, a sample (see below), or a file the user drops. */

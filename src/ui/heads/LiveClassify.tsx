@@ -3,8 +3,8 @@ import { decodePng } from '../../core/image/png';
 import { prepareImage } from '../../core/image/prepare';
 import type { PixelImage } from '../../core/image/prepare';
 import type { ModelManifest } from '../../core/manifest/types';
-import { classifyImage } from '../../engine/headsLibrary';
-import type { Classification } from '../../engine/headsLibrary';
+import { classifyImage } from '../../engine/app';
+import type { Classification } from '../../engine/heads/library';
 import { useAppStore } from '../../store';
 import { ImageThumb } from './ImageThumb';
 

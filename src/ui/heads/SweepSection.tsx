@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { bestCell, parseTimesteps, sweepCurves } from '../../core/heads/sweep';
 import { POOL_SIZES } from '../../core/heads/spec';
 import type { ModelManifest } from '../../core/manifest/types';
-import { cancelSweep, runSweep } from '../../engine/sweepSession';
+import { cancelSweep, runSweep } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { LineChart } from './LineChart';
 import { NumberField } from './NumberField';

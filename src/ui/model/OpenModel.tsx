@@ -3,7 +3,7 @@ import type { DragEvent } from 'react';
 import { modelFilesOfFolder } from '../../core/explorer/modelFolder';
 import { classifyPickedFiles } from '../../core/explorer/scheduleInput';
 import type { NoiseSchedule } from '../../core/schedule';
-import { loadModelFiles } from '../../engine/modelSession';
+import { loadModelFiles } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { filesFromDrop } from '../datasets/dropFiles';
 import { ScheduleForm } from './ScheduleForm';
