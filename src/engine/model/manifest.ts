@@ -1,10 +1,7 @@
-import type { ModelManifest } from '../../core/manifest/types';
+import type { DiffusionManifest } from '../../core/manifest/types';
 import type { AppState } from '../../store';
 
-/** A diffusion U-Net's manifest (one with a schedule): what heads, sweeps and CKA run on. */
-export type DiffusionManifest = ModelManifest & {
-  schedule: NonNullable<ModelManifest['schedule']>;
-};
+export type { DiffusionManifest } from '../../core/manifest/types';
 
 /**
  * The loaded model's manifest if it is a diffusion U-Net, else the reason, in the user's words,

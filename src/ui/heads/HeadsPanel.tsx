@@ -1,5 +1,4 @@
 import { useEffect } from 'react';
-import '../../engine/headsConsole';
 import { loadSavedHeads } from '../../engine/app';
 import { readClasses } from '../../engine/app';
 import { useAppStore } from '../../store';
