@@ -10,8 +10,8 @@ interface Props {
   testId?: string;
 }
 
-/** A labelled number input: the text stays as typed; the value updates when it parses. */
-export function NumberField({ label, value, onChange, step = 'any', min, max, testId }: Props) {
+/** A labelled number input that updates its value as it is typed (whenever the text parses). */
+export function LiveNumberField({ label, value, onChange, step = 'any', min, max, testId }: Props) {
   const [text, setText] = useState(String(value));
   const [prev, setPrev] = useState(value);
   if (value !== prev) {

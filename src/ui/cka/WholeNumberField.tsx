@@ -5,7 +5,7 @@ import { useAppStore } from '../../store';
  * A whole-number input that commits on blur or Enter; an invalid entry is refused with a
  * message and the field returns to the last good value.
  */
-export function NumberField({
+export function WholeNumberField({
   label,
   value,
   min,
