@@ -4,6 +4,7 @@
  */
 import { WorkerFailure } from '../../src/protocol/errors';
 import type { DatasetMeta } from '../../src/protocol/datasets';
+import { done, request } from '../shared/idb';
 
 export const DB_NAME = 'diffprobe-datasets';
 const VERSION = 1;
@@ -31,21 +32,6 @@ export function isQuotaError(e: unknown): boolean {
     e instanceof DOMException &&
     (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED')
   );
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'));
-    tx.onerror = () => undefined; // onabort follows with the error
-  });
 }
 
 let opening: Promise<IDBDatabase> | null = null;

@@ -4,6 +4,7 @@
  * recently written entries go first) and can be inspected and cleared.
  */
 import type { CacheStats } from '../../src/protocol/model';
+import { done, request } from './idb';
 
 const DB_NAME = 'diffprobe-features';
 const STORE = 'features';
@@ -15,21 +16,6 @@ interface Entry {
   dims: number[];
   bytes: number;
   written: number;
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
 }
 
 export class FeatureCache {

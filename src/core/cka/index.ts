@@ -11,7 +11,7 @@ import {
   dot,
   gramMatrix,
   type Matrix,
-} from './linalg/matrix';
+} from '../linalg/matrix';
 
 function checkPair(X: Matrix, Y: Matrix, n: number, d1: number, d2: number): void {
   checkMatrix(X, n, d1, 'X');

@@ -11,9 +11,9 @@ import {
   minibatchCka,
   minibatchRanges,
   unbiasedHsic,
-} from './cka';
-import { gramMatrix } from './linalg/matrix';
-import { gaussianNoise } from './noise';
+} from './index';
+import { gramMatrix } from '../linalg/matrix';
+import { gaussianNoise } from '../noise';
 
 const randn = (tag: string, length: number): Float64Array =>
   Float64Array.from(gaussianNoise(11, tag, 0, length));
