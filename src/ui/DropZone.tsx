@@ -6,12 +6,15 @@ import type { ReactNode } from 'react';
  * `onDrop` gets the drop's DataTransfer (read it at once: it empties after the handler).
  */
 export function DropZone({
+  as: Element = 'div',
   className,
   label,
   testId,
   onDrop,
   children,
 }: {
+  /** A `label` wraps a file input, so a click on the zone opens the picker. */
+  as?: 'div' | 'label';
   /** `<className>` normally, `<className> over` while dragged over. */
   className: string;
   /** What to drop here, for screen readers (the zone is then a labelled region). */
@@ -22,7 +25,7 @@ export function DropZone({
 }) {
   const [over, setOver] = useState(false);
   return (
-    <div
+    <Element
       className={over ? `${className} over` : className}
       {...(label ? { role: 'region', 'aria-label': label } : {})}
       data-testid={testId}
@@ -38,6 +41,6 @@ export function DropZone({
       }}
     >
       {children}
-    </div>
+    </Element>
   );
 }
