@@ -8,7 +8,7 @@ import { installCkaConsole } from './cka/console';
 import { compareModel } from './cka/compare';
 import { createCkaMap } from './cka/map';
 import { createCkaController } from './cka/run';
-import { currentDataset } from './datasets/access';
+import { currentDataset, installDatasetsConsole } from './datasets/access';
 import { createDatasetsController } from './datasets/actions';
 import { createExplorerFeatures } from './explorer/features';
 import { createExplorerImages } from './explorer/images';
@@ -100,5 +100,6 @@ const cka = createCkaController({
 export const { runCka, cancelCka, keptItem } = cka;
 export const { showCkaMap, cancelCkaMap } = createCkaMap({ store, cka: ckaEngine, kept: cka.kept });
 
+installDatasetsConsole();
 installHeadsConsole(sweep);
 installCkaConsole({ store, unet: unetEngine, dataset });

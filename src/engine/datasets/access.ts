@@ -125,7 +125,9 @@ export async function currentDataset(size: number, channels: 1 | 3): Promise<Lab
 }
 
 /** For the browser console and tests: `diffprobeDatasets.currentDataset(32, 1)`. */
-(globalThis as { diffprobeDatasets?: unknown }).diffprobeDatasets = {
-  currentDataset,
-  selectedDatasetId,
-};
+export function installDatasetsConsole(): void {
+  (globalThis as { diffprobeDatasets?: unknown }).diffprobeDatasets = {
+    currentDataset,
+    selectedDatasetId,
+  };
+}
