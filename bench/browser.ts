@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { ConsoleApi } from '../src/engine/consoleApi';
-import type { BackendPreference } from '../workers/ort/backend';
+import type { BackendPreference } from '../src/protocol/model';
 
 export interface PageTiming {
   runtime: string;

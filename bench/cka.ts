@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { encodeNpy } from '../src/core/npy';
-import type { CkaConsole } from '../src/engine/ckaConsole';
+import type { CkaConsole } from '../src/engine/cka/console';
 import type { BenchSection, SectionRow } from './sections';
 
 const T = 90;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { assessFit, wasmSecondsPerImage } from '../src/core/manifest/fit';
 import type { BlockInfo, ModelManifest } from '../src/core/manifest/types';
 import type { ConsoleApi } from '../src/engine/consoleApi';
-import type { BackendInfo } from '../workers/ort/backend';
+import type { BackendInfo } from '../src/protocol/model';
 import type { BenchSection, SectionRow } from './sections';
 
 /**

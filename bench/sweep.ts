@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import type { HeadsConsole } from '../src/engine/headsConsole';
-import type { SweepStats } from '../src/engine/sweepSession';
+import type { HeadsConsole } from '../src/engine/heads/console';
+import type { SweepStats } from '../src/engine/sweep/run';
 import type { BenchSection, SectionRow } from './sections';
 
 /** Issue #5: the default sweep on the default model and the demo set within 10 minutes on WASM. */

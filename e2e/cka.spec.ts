@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CkaConsole } from '../src/engine/ckaConsole';
+import type { CkaConsole } from '../src/engine/cka/console';
 import { launch, openApp, screenshot } from './support/browser';
 
 /**

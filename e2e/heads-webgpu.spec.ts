@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadSpec } from '../src/core/heads/spec';
 import type { TrainConfig } from '../src/core/heads/optim';
-import type { HeadsConsole } from '../src/engine/headsConsole';
+import type { HeadsConsole } from '../src/engine/heads/console';
 import { demoFeatures } from '../test/heads-features';
 import type { FeatureSplit } from '../test/heads-features';
 import { launch, openApp } from './support/browser';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SweepStats } from '../src/engine/sweepSession';
+import type { SweepStats } from '../src/engine/sweep/run';
 import { launch, openApp, screenshot } from './support/browser';
 
 /** A test image from the demo set (a sandal) as a PNG file. */

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { installConsoleApi } from './engine/consoleApi';
-import { registerOfflineCache } from './engine/offline';
+import { registerOfflineCache } from './engine/system/offline';
 import './ui/styles.css';
 
 const root = document.getElementById('root');

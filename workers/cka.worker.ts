@@ -6,37 +6,18 @@ import * as Comlink from 'comlink';
 import { knnAccuracy } from '../src/core/embedding/knn';
 import { umap2d } from '../src/core/embedding/umap';
 import { pca } from '../src/core/pca';
-import {
-  runCkaMatrix,
-  type CkaMatrixOptions,
-  type CkaMatrixResult,
-  type CkaProgress,
-  type CkaRepresentation,
-} from './cka/matrixJob';
-import { gpuContext } from './cka/gpuGramDots';
-import { JobRegistry } from './shared/jobs';
-
-export type {
+import type {
   CkaMatrixOptions,
   CkaMatrixResult,
   CkaProgress,
   CkaRepresentation,
-} from './cka/matrixJob';
-
-export interface PcaMap {
-  /** n×2 row-major. */
-  points: Float64Array;
-  /** Share of the variance of PC1 and PC2. */
-  explained: [number, number];
-  /** Leave-one-out 5-NN accuracy on the full features: how well they separate the classes. */
-  knn: number;
-}
-
-export interface UmapMap {
-  /** n×2 row-major. */
-  points: Float64Array;
-  knn: number;
-}
+  PcaMap,
+  UmapMap,
+} from '../src/protocol/cka';
+import { runCkaMatrix } from './cka/matrixJob';
+import { gpuContext } from './cka/gpuGramDots';
+import { installErrorTransfer } from './shared/errorTransfer';
+import { JobRegistry } from './shared/jobs';
 
 const jobs = new JobRegistry();
 
@@ -111,4 +92,5 @@ const api = {
 
 export type CkaApi = typeof api;
 
+installErrorTransfer();
 Comlink.expose(api);

@@ -11,15 +11,12 @@ import type {
   ImportResult,
   ImportSource,
   PreparedDataset,
-} from './dataset/types';
+  DatasetPatch,
+} from '../src/protocol/datasets';
+import { installErrorTransfer } from './shared/errorTransfer';
 import { JobRegistry } from './shared/jobs';
 
-export type * from './dataset/types';
-
 const jobs = new JobRegistry();
-
-/** What the user may change about a stored dataset. */
-export type DatasetPatch = Partial<Pick<DatasetMeta, 'name' | 'classes' | 'split'>>;
 
 const api = {
   cancel(jobId: string): void {
@@ -72,4 +69,5 @@ const api = {
 
 export type DatasetApi = typeof api;
 
+installErrorTransfer();
 Comlink.expose(api);

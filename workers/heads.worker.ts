@@ -3,16 +3,19 @@ import type { NamedParam } from '../src/core/heads/init';
 import type { TrainConfig } from '../src/core/heads/optim';
 import type { Standardizer } from '../src/core/heads/standardize';
 import { startBackend } from './heads/backend';
-import type { HeadsBackendInfo, HeadsBackendPreference } from './heads/backend';
-import type { HeadShape, Tf } from './heads/model';
+import type {
+  EpochReport,
+  HeadData,
+  HeadsBackendInfo,
+  HeadsBackendPreference,
+  HeadShape,
+  HeadTrainer,
+  TrainOutcome,
+} from '../src/protocol/heads';
+import type { Tf } from './heads/model';
 import { predictAnyHead, trainAnyHead } from './heads/dispatch';
-import type { HeadTrainer } from './heads/dispatch';
-import type { EpochReport, HeadData, TrainOutcome } from './heads/train';
+import { installErrorTransfer } from './shared/errorTransfer';
 import { checkpoint, JobRegistry } from './shared/jobs';
-
-export type { HeadsBackendInfo, HeadsBackendPreference } from './heads/backend';
-export type { EpochReport, HeadData, TrainOutcome } from './heads/train';
-export type { HeadTrainer } from './heads/dispatch';
 
 let runtime: { tf: Tf; info: HeadsBackendInfo } | null = null;
 const jobs = new JobRegistry();
@@ -78,4 +81,5 @@ const api = {
 
 export type HeadsApi = typeof api;
 
+installErrorTransfer();
 Comlink.expose(api);

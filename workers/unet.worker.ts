@@ -5,39 +5,32 @@ import { pruneToOutputs } from '../src/core/onnx/edit';
 import { makeSchedule } from '../src/core/schedule';
 import type { NoiseSchedule } from '../src/core/schedule';
 import { deviceFacts, loadBackend } from './ort/backend';
-import type { BackendInfo, BackendPreference, LoadedBackend } from './ort/backend';
+import type { LoadedBackend } from './ort/backend';
 import { assessFit } from '../src/core/manifest/fit';
 import { ModelSourceError, readModel } from './ort/loadModel';
-import type { ModelSource } from './ort/loadModel';
 import { ModelRuntime } from './ort/modelRuntime';
-import type { DownloadProgress } from './shared/fetch';
 import { FeatureCache } from './shared/featureCache';
-import type { CacheStats } from './shared/featureCache';
+import { installErrorTransfer } from './shared/errorTransfer';
 import { JobRegistry, throwIfCancelled } from './shared/jobs';
-import type { PlainTensor, TensorMap } from './shared/tensors';
 import { transferables } from './shared/tensors';
 import { describeUnknownModel, symbolicBatch } from './unet/describeUnknownModel';
 import { runExtract } from './unet/extractJob';
 import { runSample } from './unet/sampleJob';
+import type { LoadedDiffusion, LoadedModel } from './unet/types';
 import type {
+  BackendInfo,
+  BackendPreference,
+  CacheStats,
   ExtractProgress,
   ExtractResult,
   FeatureBatch,
-  LoadedDiffusion,
-  LoadedModel,
+  LoadProgress,
+  ModelSource,
   ModelSummary,
+  PlainTensor,
   SampleStep,
-} from './unet/types';
-
-export type {
-  ExtractProgress,
-  ExtractResult,
-  FeatureBatch,
-  ModelSummary,
-  SampleStep,
-} from './unet/types';
-export type { ModelSource } from './ort/loadModel';
-export type LoadProgress = DownloadProgress;
+  TensorMap,
+} from '../src/protocol/model';
 
 let backend: LoadedBackend | null = null;
 let model: LoadedModel | null = null;
@@ -196,4 +189,5 @@ const api = {
 
 export type UnetApi = typeof api;
 
+installErrorTransfer();
 Comlink.expose(api);

@@ -5,9 +5,9 @@ import { parseModel } from '../core/onnx/model';
 import { adaptiveAvgPool2d } from '../core/pool';
 import { qSample } from '../core/qsample';
 import { makeSchedule } from '../core/schedule';
-import type { BackendPreference } from '../../workers/ort/backend';
-import { UnetEngine } from './unetEngine';
-import { createUnetBridge } from './workers';
+import type { BackendPreference } from '../protocol/model';
+import { createUnetBridge } from './workers/create';
+import { UnetEngine } from './workers/unetEngine';
 
 /**
  * `window.diffprobe` in the browser console: the same engine and core functions the app uses,

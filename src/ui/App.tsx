@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
-import { startRuntime } from '../engine/appRuntime';
-import { refreshDatasets } from '../engine/datasetsSession';
-import { loadBuiltinModel } from '../engine/modelSession';
+import { startRuntime } from '../engine/app';
+import { refreshDatasets } from '../engine/app';
+import { loadBuiltinModel } from '../engine/app';
 import { useAppStore } from '../store';
 import { Header } from './Header';
 import { Notices } from './Notices';

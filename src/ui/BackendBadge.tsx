@@ -1,4 +1,4 @@
-import { startRuntime } from '../engine/appRuntime';
+import { startRuntime } from '../engine/app';
 import { useAppStore } from '../store';
 
 /** Says which runtime runs the model and why — never only in the console. */

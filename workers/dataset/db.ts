@@ -2,7 +2,9 @@
  * The datasets' IndexedDB: one record per dataset (its meta) and one per image, keyed
  * [dataset, label, id] so a class's first images and a whole dataset are key ranges.
  */
-import type { DatasetMeta } from './types';
+import { WorkerFailure } from '../../src/protocol/errors';
+import type { DatasetMeta } from '../../src/protocol/datasets';
+import { done, request } from '../shared/idb';
 
 export const DB_NAME = 'diffprobe-datasets';
 const VERSION = 1;
@@ -18,10 +20,10 @@ export interface StoredItem {
   pixels: Uint8Array;
 }
 
-export class QuotaError extends Error {
+/** The browser's storage is full (the message says how full and what was kept). */
+export class QuotaError extends WorkerFailure {
   constructor(message: string) {
-    super(message);
-    this.name = 'DatasetQuotaError';
+    super('dataset-quota', message);
   }
 }
 
@@ -30,21 +32,6 @@ export function isQuotaError(e: unknown): boolean {
     e instanceof DOMException &&
     (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED')
   );
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'));
-    tx.onerror = () => undefined; // onabort follows with the error
-  });
 }
 
 let opening: Promise<IDBDatabase> | null = null;

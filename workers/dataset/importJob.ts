@@ -21,7 +21,7 @@ import type {
   ImportProgress,
   ImportResult,
   ImportSource,
-} from './types';
+} from '../../src/protocol/datasets';
 
 /** Most skipped files and duplicates listed in a dataset's record (all are counted). */
 export const MAX_LISTED = 1000;

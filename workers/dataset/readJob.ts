@@ -6,7 +6,7 @@ import { comparePaths } from '../../src/core/datasets/layout';
 import { storedToInput } from '../../src/core/datasets/pixels';
 import { stratifiedSplit } from '../../src/core/datasets/split';
 import { getClassItems, getItems, getMeta } from './db';
-import type { ClassThumbnails, PreparedDataset } from './types';
+import type { ClassThumbnails, PreparedDataset } from '../../src/protocol/datasets';
 
 export async function prepareDataset(
   id: string,

@@ -2,6 +2,7 @@
  * An import source as a list of entries with a byte reader each: a folder's files, a zip's
  * entries (read one at a time from the zip's byte ranges), or the demo zip fetched by URL.
  */
+import { WorkerFailure } from '../../src/protocol/errors';
 import { wrapperPrefix } from '../../src/core/datasets/layout';
 import type { SkippedFile } from '../../src/core/datasets/layout';
 import type { ImportLimits } from '../../src/core/datasets/limits';
@@ -11,8 +12,9 @@ import {
   entryProblem,
   readZipDirectory,
   readZipEntry,
+  ZipError,
 } from '../../src/core/datasets/zip';
-import type { ImportSource } from './types';
+import type { ImportSource } from '../../src/protocol/datasets';
 
 export interface SourceEntry {
   path: string;
@@ -29,10 +31,10 @@ export interface ListedSource {
   refused: SkippedFile[];
 }
 
-export class SourceProblem extends Error {
+/** A source that cannot be read at all (its kind crosses to the page). */
+export class SourceProblem extends WorkerFailure {
   constructor(message: string) {
-    super(message);
-    this.name = 'DatasetSourceError';
+    super('dataset-source', message);
   }
 }
 
@@ -106,7 +108,10 @@ export async function listSource(
     blob = source.file;
   }
   const access = blobAccess(blob);
-  const zipEntries = await readZipDirectory(access, limits);
+  const zipEntries = await readZipDirectory(access, limits).catch((e: unknown) => {
+    // A zip that cannot be listed is a source that cannot be read at all.
+    throw e instanceof ZipError ? new SourceProblem(e.message) : e;
+  });
   const named: { raw: string; path: string; entry: (typeof zipEntries)[number] }[] = [];
   const rawDirs: string[] = [];
   for (const entry of zipEntries) {

@@ -1,16 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { HeadsBackendInfo, HeadsBackendPreference } from '../../src/protocol/heads';
 import type { Tf } from './model';
 import { registerWasmConv2dFilterGrad } from './wasmConvGrad';
-
-export type HeadsBackendName = 'webgpu' | 'wasm' | 'cpu';
-export type HeadsBackendPreference = 'auto' | HeadsBackendName;
-
-export interface HeadsBackendInfo {
-  backend: HeadsBackendName;
-  /** Why this backend trains the heads, for the UI. */
-  reason: string;
-  threads: number;
-}
 
 /** tfjs-backend-wasm's .wasm files, served from the app's own origin (build/tfjs-assets.ts). */
 const TFJS_BASE = `${import.meta.env.BASE_URL}tfjs/`;

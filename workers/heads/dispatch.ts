@@ -4,14 +4,9 @@ import type { LinearHead } from '../../src/core/heads/linearTrainer';
 import type { TrainConfig } from '../../src/core/heads/optim';
 import type { Standardizer } from '../../src/core/heads/standardize';
 import type { HeadData, TrainHooks, TrainOutcome } from '../../src/core/heads/training';
+import type { HeadTrainer } from '../../src/protocol/heads';
 import type { HeadShape, Tf } from './model';
 import { predictLogits, trainHead } from './train';
-
-/**
- * Which trainer runs a head: 'auto' is the app's choice (linear heads on the typed-array trainer,
- * the others on tfjs); 'tfjs' forces tfjs autodiff for every kind (the bench's library row).
- */
-export type HeadTrainer = 'auto' | 'tfjs';
 
 function isLinear(head: HeadShape): head is LinearHead {
   return head.spec.kind === 'linear';

@@ -2,19 +2,15 @@ import type * as TF from '@tensorflow/tfjs-core';
 import './gradients';
 import type { NamedParam } from '../../src/core/heads/init';
 import { paramShapes } from '../../src/core/heads/spec';
-import type { AttentionSpec, HeadSpec } from '../../src/core/heads/spec';
+import type { AttentionSpec } from '../../src/core/heads/spec';
+import type { HeadShape } from '../../src/protocol/heads';
+
+export type { HeadShape } from '../../src/protocol/heads';
 
 /** The tfjs namespace (passed in, so the same code runs in the worker and in Node tests). */
 export type Tf = typeof TF;
 
 export type ParamMap = Record<string, TF.Tensor>;
-
-/** Where the head's input comes from: rows [n, C·p·p] of pooled features, in C, y, x order. */
-export interface HeadShape {
-  spec: HeadSpec;
-  channels: number;
-  classes: number;
-}
 
 export function paramNames(h: HeadShape): string[] {
   return paramShapes(h.spec, h.channels, h.classes).map((s) => s.name);

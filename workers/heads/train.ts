@@ -6,22 +6,16 @@ import type { TrainConfig } from '../../src/core/heads/optim';
 import { makeRng, permutation } from '../../src/core/heads/random';
 import { applyStandardizer, fitStandardizer } from '../../src/core/heads/standardize';
 import type { Standardizer } from '../../src/core/heads/standardize';
-import type {
-  EpochReport,
-  HeadData,
-  TrainHooks,
-  TrainOutcome,
+import {
+  endEpoch,
+  type EpochReport,
+  type HeadData,
+  type TrainHooks,
+  type TrainOutcome,
 } from '../../src/core/heads/training';
 import { asMap, crossEntropy, headLogits, paramNames, toTensors } from './model';
 import type { HeadShape, Tf } from './model';
 import { HeadOptimizer } from './optimizer';
-
-export type {
-  EpochReport,
-  HeadData,
-  TrainHooks,
-  TrainOutcome,
-} from '../../src/core/heads/training';
 
 const EVAL_CHUNK = 1024;
 
@@ -127,19 +121,14 @@ export async function trainHead(
         testAcc = nTest ? (await ev.correct.data())[0]! / nTest : NaN;
         tf.dispose([ev.loss, ev.correct, ev.logits]);
       }
-      const report = {
-        epoch: epoch + 1,
-        epochs: config.epochs,
+      await endEpoch(curves, hooks, epoch, config.epochs, {
         lr,
         trainLoss,
         trainAcc,
         testLoss,
         testAcc,
         ms,
-      };
-      curves.push(report);
-      hooks.onEpoch?.(report);
-      if (hooks.checkpoint) await hooks.checkpoint();
+      });
     }
     const ev = evaluate(tf, head, params, names, xTest, yTest);
     const testLogits = (await ev.logits.data()) as Float32Array;

@@ -1,29 +1,8 @@
 import type * as OrtNamespace from 'onnxruntime-web';
 import type { DeviceFacts } from '../../src/core/manifest/fit';
+import type { BackendInfo, BackendPreference } from '../../src/protocol/model';
 
 export type Ort = typeof OrtNamespace;
-export type BackendName = 'webgpu' | 'wasm';
-/**
- * `wasm-baseline` is onnxruntime-web with its default settings (the /webgpu bundle's WASM path,
- * default thread count): the baseline `npm run bench` compares the tuned WASM path against.
- */
-export type BackendPreference = 'auto' | BackendName | 'wasm-baseline';
-
-export interface BackendInfo {
-  backend: BackendName;
-  /** Why this backend runs, for the UI ("WASM: this browser has no WebGPU adapter"). */
-  reason: string;
-  /** The adapter's description when WebGPU runs. */
-  adapter?: string;
-  shaderF16: boolean;
-  threads: number;
-  crossOriginIsolated: boolean;
-  maxBufferSize?: number;
-  maxStorageBufferBindingSize?: number;
-  /** onnxruntime-web's default settings, untuned (the bench's baseline). */
-  baseline?: boolean;
-}
-
 export interface LoadedBackend {
   ort: Ort;
   info: BackendInfo;

@@ -1,26 +1,9 @@
+import { WorkerFailure } from '../../src/protocol/errors';
 import { validateManifest } from '../../src/core/manifest/validate';
 import type { ModelManifest } from '../../src/core/manifest/types';
-import type { DownloadProgress } from '../shared/fetch';
+import type { LoadProgress, ModelSource, PickedFile } from '../../src/protocol/model';
 import { fetchBytes } from '../shared/fetch';
 import { sha256Hex } from '../shared/sha256';
-
-/**
- * Where a model comes from: a folder URL (manifest.json + model file), files the user picked
- * (an .onnx with or without its manifest), or a raw graph URL run as it is (the system check).
- */
-export type ModelSource =
-  | { kind: 'folder'; base: string }
-  | { kind: 'onnx-url'; url: string }
-  | { kind: 'files'; files: PickedFile[] };
-
-/**
- * A file the user picked: its bytes, or the File itself (a Blob crosses to the worker by
- * reference, so the page never holds a large model's bytes; the worker reads them once).
- */
-export interface PickedFile {
-  name: string;
-  bytes: ArrayBuffer | Blob;
-}
 
 async function bytesOf(f: PickedFile): Promise<Uint8Array> {
   if (f.bytes instanceof ArrayBuffer) return new Uint8Array(f.bytes);
@@ -49,20 +32,10 @@ export interface ModelFiles {
   externalData: ExternalDataFile[];
 }
 
-const ERROR_NAMES = {
-  manifest: 'ManifestError',
-  'model-integrity': 'ModelIntegrityError',
-  'model-load': 'ModelLoadError',
-} as const;
-
-/** A model that failed to load, with the reason in the user's words. */
-export class ModelSourceError extends Error {
-  readonly code: string;
-  constructor(code: 'manifest' | 'model-integrity' | 'model-load', message: string) {
-    super(message);
-    // The name survives the worker boundary; the main thread restores the typed error by it.
-    this.name = ERROR_NAMES[code];
-    this.code = code;
+/** A model that failed to load, with the reason in the user's words (its kind crosses to the page). */
+export class ModelSourceError extends WorkerFailure {
+  constructor(kind: 'manifest' | 'model-integrity' | 'model-load', message: string) {
+    super(kind, message);
   }
 }
 
@@ -124,7 +97,7 @@ function baseName(name: string): string {
 export async function readModel(
   source: ModelSource,
   signal: AbortSignal,
-  progress: (p: DownloadProgress) => void,
+  progress: (p: LoadProgress) => void,
   /** Runs on the manifest before any weights are read or hashed (to refuse a model early). */
   onManifest: (manifest: ModelManifest) => void = () => undefined,
 ): Promise<ModelFiles> {

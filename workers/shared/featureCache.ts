@@ -3,6 +3,9 @@
  * seed, noise and item (see `featureKey`). It survives reloads, is bounded in bytes (least
  * recently written entries go first) and can be inspected and cleared.
  */
+import type { CacheStats } from '../../src/protocol/model';
+import { done, request } from './idb';
+
 const DB_NAME = 'diffprobe-features';
 const STORE = 'features';
 const VERSION = 1;
@@ -13,27 +16,6 @@ interface Entry {
   dims: number[];
   bytes: number;
   written: number;
-}
-
-export interface CacheStats {
-  entries: number;
-  bytes: number;
-  limitBytes: number;
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
 }
 
 export class FeatureCache {

@@ -1,15 +1,10 @@
-export interface DownloadProgress {
-  loaded: number;
-  total: number;
-  stage: 'download' | 'verify' | 'compile';
-  file: string;
-}
+import type { LoadProgress } from '../../src/protocol/model';
 
 /** Fetches a file as bytes, reporting progress per chunk; honours the abort signal. */
 export async function fetchBytes(
   url: string,
   signal: AbortSignal,
-  progress: (p: DownloadProgress) => void,
+  progress: (p: LoadProgress) => void,
 ): Promise<Uint8Array> {
   const file = url.split('/').pop() ?? url;
   const res = await fetch(url, { signal });

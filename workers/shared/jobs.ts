@@ -1,3 +1,5 @@
+import { WorkerFailure } from '../../src/protocol/errors';
+
 /**
  * Worker-side job registry: every long call gets a job id from the main thread and an
  * AbortSignal here; `cancel(id)` (called through comlink while the job awaits) aborts it.
@@ -29,16 +31,8 @@ export class JobRegistry {
   }
 }
 
-export class CancelledInWorker extends Error {
-  readonly code = 'cancelled';
-  constructor() {
-    super('cancelled');
-    this.name = 'JobCancelledError';
-  }
-}
-
 export function throwIfCancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new CancelledInWorker();
+  if (signal.aborted) throw new WorkerFailure('cancelled', 'cancelled');
 }
 
 /**

@@ -1,11 +1,6 @@
-/** A tensor as it crosses the worker boundary: a plain typed array (transferred) and its dims. */
-export interface PlainTensor {
-  data: Float32Array;
-  dims: number[];
-}
+import type { TensorMap } from '../../src/protocol/model';
 
-export type TensorMap = Record<string, PlainTensor>;
-
+/** The buffers of a tensor map, to transfer (not copy) across the worker boundary. */
 export function transferables(map: TensorMap): ArrayBuffer[] {
   return Object.values(map).map((t) => t.data.buffer as ArrayBuffer);
 }

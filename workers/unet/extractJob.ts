@@ -6,8 +6,13 @@ import type { FeatureRequest } from '../../src/core/features/request';
 import { adaptiveAvgPool2d } from '../../src/core/pool';
 import type { FeatureCache } from '../shared/featureCache';
 import { checkpoint, throwIfCancelled } from '../shared/jobs';
-import type { PlainTensor } from '../shared/tensors';
-import type { ExtractProgress, ExtractResult, FeatureBatch, LoadedDiffusion } from './types';
+import type {
+  ExtractProgress,
+  ExtractResult,
+  FeatureBatch,
+  PlainTensor,
+} from '../../src/protocol/model';
+import type { LoadedDiffusion } from './types';
 import { timestepFeed } from './types';
 
 /** One forward pass for `items`; returns each block's (pooled) output. */

@@ -1,8 +1,8 @@
 import { gaussianNoise } from '../../src/core/noise';
 import { ddimStep, ddimTimesteps } from '../../src/core/qsample';
 import { checkpoint } from '../shared/jobs';
-import type { PlainTensor } from '../shared/tensors';
-import type { LoadedDiffusion, SampleStep } from './types';
+import type { PlainTensor, SampleStep } from '../../src/protocol/model';
+import type { LoadedDiffusion } from './types';
 import { timestepFeed } from './types';
 
 /** DDIM (η = 0) samples from the model; every step's x_t and predicted x0 stream to `onStep`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ckaMatrix } from '../cka';
+import { ckaMatrix } from './index';
 import { gramMatrix } from '../linalg/matrix';
 import { gaussianNoise } from '../noise';
 import {

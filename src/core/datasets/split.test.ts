@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, stratifiedSplit, testCount } from './split';
+import { mulberry32 } from '../random';
+import { stratifiedSplit, testCount } from './split';
 
 describe('stratifiedSplit', () => {
   const labels = [...Array(100).keys()].map((i) => (i < 70 ? 0 : i < 95 ? 1 : 2));

@@ -5,6 +5,8 @@
  * can be both learned and scored. The same items in the same order give the same split.
  */
 
+import { mulberry32 } from '../random';
+
 export type SplitName = 'train' | 'test';
 
 export interface SplitOptions {
@@ -14,18 +16,6 @@ export interface SplitOptions {
 }
 
 export const DEFAULT_SPLIT: SplitOptions = { seed: 0, testFraction: 0.2 };
-
-/** mulberry32: a small, fast 32-bit PRNG (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** In-place Fisher–Yates shuffle with `random`. */
 export function shuffle<T>(xs: T[], random: () => number): T[] {

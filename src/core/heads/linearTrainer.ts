@@ -15,7 +15,13 @@ import { makeRng, permutation } from './random';
 import type { LinearSpec } from './spec';
 import { applyStandardizer, fitStandardizer } from './standardize';
 import type { Standardizer } from './standardize';
-import type { EpochReport, HeadData, TrainHooks, TrainOutcome } from './training';
+import {
+  endEpoch,
+  type EpochReport,
+  type HeadData,
+  type TrainHooks,
+  type TrainOutcome,
+} from './training';
 import { TypedOptimizer } from './typedOptimizer';
 
 export interface LinearHead {
@@ -122,19 +128,15 @@ export async function trainLinear(
       testAcc = nTest ? ev.correct / nTest : NaN;
     }
     // The mean loss of the epoch's minibatches (as they were seen), like a PyTorch loop logs it.
-    const report = {
-      epoch: epoch + 1,
-      epochs: config.epochs,
+    const trainLoss = lossSum / nTrain;
+    await endEpoch(curves, hooks, epoch, config.epochs, {
       lr,
-      trainLoss: lossSum / nTrain,
+      trainLoss,
       trainAcc,
       testLoss,
       testAcc,
       ms,
-    };
-    curves.push(report);
-    hooks.onEpoch?.(report);
-    if (hooks.checkpoint) await hooks.checkpoint();
+    });
   }
   const testLogits = Float32Array.from(linearLogits(testX, d, weights.wt, weights.b));
   return { params: toParams(weights, d, K), standardizer, testLogits, curves };

@@ -1,15 +1,9 @@
 /** Seeded randomness for heads: initial weights and epoch order are a function of the seed. */
+import { mulberry32 } from '../random';
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
+/** The heads' PRNG: mulberry32 of the seed mixed with a constant; floats in [0, 1). */
 export function makeRng(seed: number): () => number {
-  let a = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.floor(seed) ^ 0x9e3779b9) >>> 0);
 }
 
 /** A seeded Fisher–Yates permutation of 0..n-1. */

@@ -37,3 +37,20 @@ export interface TrainHooks {
   /** Evaluate the test set after every epoch (default) or only at the end. */
   evalEveryEpoch?: boolean;
 }
+
+/**
+ * Ends epoch `epoch` (0-based) of `epochs`: its report joins the curves and goes to `onEpoch`,
+ * then the trainer yields (where a cancel is seen). Both trainers report through here.
+ */
+export async function endEpoch(
+  curves: EpochReport[],
+  hooks: TrainHooks,
+  epoch: number,
+  epochs: number,
+  numbers: Omit<EpochReport, 'epoch' | 'epochs'>,
+): Promise<void> {
+  const report: EpochReport = { epoch: epoch + 1, epochs, ...numbers };
+  curves.push(report);
+  hooks.onEpoch?.(report);
+  if (hooks.checkpoint) await hooks.checkpoint();
+}

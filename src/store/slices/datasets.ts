@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { DatasetMeta, ImportProgress } from '../../../workers/dataset.worker';
+import type { DatasetMeta, ImportProgress } from '../../protocol/datasets';
 import { trainingReadiness } from '../../core/datasets/readiness';
 import type { Readiness } from '../../core/datasets/readiness';
 import { DEFAULT_SPLIT } from '../../core/datasets/split';

@@ -6,7 +6,7 @@ import { defaultSpec } from '../../core/heads/spec';
 import type { HeadSpec } from '../../core/heads/spec';
 import type { SweepGrid } from '../../core/heads/sweep';
 import { DEFAULT_SWEEP_TS } from '../../core/heads/sweep';
-import type { EpochReport, HeadsBackendInfo } from '../../../workers/heads.worker';
+import type { EpochReport, HeadsBackendInfo } from '../../protocol/heads';
 import type { AppState } from '../types';
 
 export type HeadsRunStatus = 'idle' | 'features' | 'training' | 'done' | 'cancelled' | 'error';

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ModelSummary } from '../../../workers/unet.worker';
+import type { ModelSummary } from '../../protocol/model';
 import type { AppState } from '../types';
 
 export type ModelStatus = 'none' | 'loading' | 'ready' | 'error';

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { BackendInfo } from '../../../workers/ort/backend';
+import type { BackendInfo } from '../../protocol/model';
 import type { AppState } from '../types';
 
 export type RuntimeStatus = 'idle' | 'starting' | 'ready' | 'error';

@@ -3,7 +3,7 @@ import { parseTimesteps } from '../../core/cka/plan';
 import { useAppStore } from '../../store';
 import type { CkaKind, CkaSettings } from '../../store/slices/cka';
 import { CompareModelPicker } from './CompareModelPicker';
-import { NumberField } from './NumberField';
+import { WholeNumberField } from './WholeNumberField';
 
 const KINDS: [CkaKind, string][] = [
   ['blocks', 'Block × block at one t'],
@@ -38,7 +38,7 @@ export function CkaControls({ blocks, T }: { blocks: number[]; T: number }) {
       {s.kind !== 'timesteps' ? (
         <label>
           t{' '}
-          <NumberField
+          <WholeNumberField
             label="timestep t"
             value={s.t}
             min={0}
@@ -123,7 +123,7 @@ export function CkaControls({ blocks, T }: { blocks: number[]; T: number }) {
       {s.method === 'minibatch' && (
         <label>
           Batch{' '}
-          <NumberField
+          <WholeNumberField
             label="minibatch size"
             value={s.batchSize}
             min={4}

@@ -1,4 +1,4 @@
-import { cancelCka, cancelCkaMap, runCka, showCkaMap } from '../../engine/ckaRun';
+import { cancelCka, cancelCkaMap, runCka, showCkaMap } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { CkaControls } from './CkaControls';
 import { MatrixView } from './MatrixView';

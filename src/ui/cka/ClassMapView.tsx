@@ -1,6 +1,6 @@
 import { schemeTableau10 } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { keptItem } from '../../engine/ckaRun';
+import { keptItem } from '../../engine/app';
 import type { CkaMapView } from '../../store/slices/cka';
 import { ItemImage } from './ItemImage';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { COMPARE_BUILTINS, keepCompareFiles, openedCompareName } from '../../engine/ckaFeatures';
-import { userMessage } from '../../engine/errors';
+import { COMPARE_BUILTINS, keepCompareFiles, openedCompareName } from '../../engine/cka/compare';
+import { userMessage } from '../../engine/app';
 import { useAppStore } from '../../store';
 
 const FILES_PREFIX = 'files:';

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
-import { datasetEngine } from '../../engine/datasets';
-import { includeClass, renameClass } from '../../engine/datasetsSession';
-import type { ClassThumbnails, DatasetMeta } from '../../../workers/dataset.worker';
+import { classThumbnails, includeClass, renameClass } from '../../engine/app';
+import type { ClassThumbnails, DatasetMeta } from '../../protocol/datasets';
 import { Thumbnails } from './Thumbnails';
 
 const PER_CLASS = 8;
@@ -11,8 +10,7 @@ export function ClassTable({ meta }: { meta: DatasetMeta }) {
   const [thumbs, setThumbs] = useState<ClassThumbnails | null>(null);
   useEffect(() => {
     let live = true;
-    datasetEngine
-      .thumbnails(meta.id, PER_CLASS)
+    classThumbnails(meta.id, PER_CLASS)
       .then((t) => live && setThumbs(t))
       .catch(() => live && setThumbs(null));
     return () => {

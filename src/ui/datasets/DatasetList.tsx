@@ -1,7 +1,7 @@
 import { formatBytes } from '../../core/datasets/limits';
-import { deleteDataset, selectDataset } from '../../engine/datasetsSession';
+import { deleteDataset, selectDataset } from '../../engine/app';
 import { useAppStore } from '../../store';
-import type { DatasetMeta } from '../../../workers/dataset.worker';
+import type { DatasetMeta } from '../../protocol/datasets';
 
 const STATUS: Record<DatasetMeta['status'], string> = {
   // Still 'importing' when no import runs: it stopped without saying why (the page was closed,

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { refreshDatasets } from '../../engine/datasetsSession';
+import { refreshDatasets } from '../../engine/app';
 import { DatasetList } from './DatasetList';
 import { DatasetView } from './DatasetView';
 import { ImportProgressBar } from './ImportProgressBar';

@@ -1,4 +1,4 @@
-import { cancelImport } from '../../engine/datasetsSession';
+import { cancelImport } from '../../engine/app';
 import { useAppStore } from '../../store';
 
 function duration(s: number): string {

@@ -1,5 +1,5 @@
 import { useAppStore } from '../../store';
-import type { DatasetMeta } from '../../../workers/dataset.worker';
+import type { DatasetMeta } from '../../protocol/datasets';
 
 /** Why an import is partial: its own note, or, when it stopped without one, what may have happened. */
 function stopNote(meta: DatasetMeta, busy: boolean): string | null {

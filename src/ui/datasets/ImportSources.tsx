@@ -1,8 +1,8 @@
-import { useRef, useState } from 'react';
-import type { DragEvent } from 'react';
-import { DEMO_DATASET_URL } from '../../engine/datasetAccess';
-import { importDataset } from '../../engine/datasetsSession';
+import { useRef } from 'react';
+import { DEMO_DATASET_URL } from '../../engine/datasets/access';
+import { importDataset } from '../../engine/app';
 import { useAppStore } from '../../store';
+import { DropZone } from '../DropZone';
 import { filesFromDirectoryHandle, filesFromDrop, filesFromInput, isZip } from './dropFiles';
 import type { PickedFiles } from './dropFiles';
 
@@ -24,17 +24,14 @@ function importZip(file: File): void {
 export function ImportSources() {
   const busy = useAppStore((s) => s.datasets.importing !== null);
   const notify = useAppStore((s) => s.notify);
-  const [over, setOver] = useState(false);
   const folderInput = useRef<HTMLInputElement>(null);
 
-  const onDrop = async (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setOver(false);
+  const onDrop = async (data: DataTransfer) => {
     if (busy) return notify('warning', 'An import is running: wait for it or cancel it first.');
-    const single = event.dataTransfer.files.length === 1 ? event.dataTransfer.files[0]! : null;
-    const entry = event.dataTransfer.items[0]?.webkitGetAsEntry?.() ?? null;
+    const single = data.files.length === 1 ? data.files[0]! : null;
+    const entry = data.items[0]?.webkitGetAsEntry?.() ?? null;
     if (single && isZip(single) && (!entry || entry.isFile)) return importZip(single);
-    const picked = await filesFromDrop(event.dataTransfer);
+    const picked = await filesFromDrop(data);
     if (!picked) return notify('error', 'Nothing to import was dropped: drop a folder or a .zip.');
     importPicked(picked);
   };
@@ -54,16 +51,7 @@ export function ImportSources() {
 
   return (
     <section className="ds-sources" aria-label="Add a dataset">
-      <div
-        className={over ? 'ds-drop over' : 'ds-drop'}
-        data-testid="dataset-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => void onDrop(e)}
-      >
+      <DropZone className="ds-drop" testId="dataset-drop" onDrop={(data) => void onDrop(data)}>
         <p>
           Drop a folder here (one subfolder per class, or <code>train/</code> and <code>test/</code>{' '}
           with class folders), or a <code>.zip</code> laid out the same way.
@@ -114,7 +102,7 @@ export function ImportSources() {
             e.target.value = '';
           }}
         />
-      </div>
+      </DropZone>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { setSplit } from '../../engine/datasetsSession';
-import type { DatasetMeta } from '../../../workers/dataset.worker';
+import { setSplit } from '../../engine/app';
+import type { DatasetMeta } from '../../protocol/datasets';
 
 /** The split of a dataset without its own: stratified by class, seeded, adjustable. */
 export function SplitControls({ meta }: { meta: DatasetMeta }) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { importDataset } from '../../engine/datasetsSession';
+import { importDataset } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { captureFrame, FRAMES_PER_SECOND } from './webcamFrames';
 

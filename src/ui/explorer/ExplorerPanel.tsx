@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { makeSchedule } from '../../core/schedule';
-import { startExplorer } from '../../engine/explorerSession';
+import { startExplorer } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { ModelPanel } from '../model/ModelPanel';
 import { FeatureMaps } from './FeatureMaps';

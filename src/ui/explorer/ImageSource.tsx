@@ -1,23 +1,22 @@
 import { useEffect, useState } from 'react';
-import type { DragEvent } from 'react';
 import type { FitMode } from '../../core/image/prepare';
 import type { ModelManifest } from '../../core/manifest/types';
-import type { LabeledImages } from '../../engine/datasetAccess';
+import type { LabeledImages } from '../../engine/datasets/access';
 import {
   explorerDataset,
   fileFitMode,
   openImageFile,
   refitImageFile,
   showImage,
-} from '../../engine/explorerImages';
+} from '../../engine/app';
 import { useAppStore } from '../../store';
+import { DropZone } from '../DropZone';
 
 /** Which image is explored: a demo/dataset item, a sample (see below), or a file the user drops. */
 export function ImageSource({ manifest }: { manifest: ModelManifest }) {
   const image = useAppStore((s) => s.explorer.image);
   const imageError = useAppStore((s) => s.explorer.imageError);
   const [ds, setDs] = useState<LabeledImages | null>(null);
-  const [over, setOver] = useState(false);
   const { size, channels } = manifest.image;
   useEffect(() => {
     let live = true;
@@ -48,10 +47,8 @@ export function ImageSource({ manifest }: { manifest: ModelManifest }) {
     const it = list[Math.min(Math.max(0, k), list.length - 1)];
     if (it) void showImage({ kind: 'item', id: it.id });
   };
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    const file = e.dataTransfer.files[0];
+  const onDrop = (data: DataTransfer) => {
+    const file = data.files[0];
     if (file) void openImageFile(file);
   };
   const fileName = ref?.kind === 'file' ? ref.name : null;
@@ -106,17 +103,7 @@ export function ImageSource({ manifest }: { manifest: ModelManifest }) {
           </label>
         </div>
       )}
-      <div
-        className={over ? 'image-drop over' : 'image-drop'}
-        role="region"
-        aria-label="Drop an image file here"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
-      >
+      <DropZone className="image-drop" label="Drop an image file here" onDrop={onDrop}>
         <label className="file-button">
           Open an image…
           <input
@@ -147,7 +134,7 @@ export function ImageSource({ manifest }: { manifest: ModelManifest }) {
             </select>
           </label>
         )}
-      </div>
+      </DropZone>
     </fieldset>
   );
 }

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
 import { imageToRgba } from '../../core/explorer/pixels';
 import type { ModelManifest } from '../../core/manifest/types';
-import { showImage } from '../../engine/explorerImages';
-import { cancelSamples, generateSamples } from '../../engine/explorerSamples';
+import { showImage } from '../../engine/app';
+import { cancelSamples, generateSamples } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { PixelCanvas } from './PixelCanvas';
 

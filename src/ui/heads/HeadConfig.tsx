@@ -3,7 +3,7 @@ import { defaultSpec, describeSpec, paramCount, POOL_SIZES } from '../../core/he
 import type { HeadKind, HeadSpec } from '../../core/heads/spec';
 import type { ModelManifest } from '../../core/manifest/types';
 import { useAppStore } from '../../store';
-import { NumberField, parseList } from './NumberField';
+import { LiveNumberField, parseList } from './LiveNumberField';
 
 const KINDS: { kind: HeadKind; label: string }[] = [
   { kind: 'linear', label: 'A · Linear' },
@@ -58,7 +58,7 @@ function KindFields({ spec, set }: { spec: HeadSpec; set: (s: HeadSpec) => void 
             value={spec.channels}
             onChange={(channels) => set({ ...spec, channels })}
           />
-          <NumberField
+          <LiveNumberField
             label="Kernel"
             value={spec.kernel}
             step={2}
@@ -71,14 +71,14 @@ function KindFields({ spec, set }: { spec: HeadSpec; set: (s: HeadSpec) => void 
     case 'attention':
       return (
         <>
-          <NumberField
+          <LiveNumberField
             label="Width"
             value={spec.width}
             step={8}
             min={8}
             onChange={(width) => set({ ...spec, width })}
           />
-          <NumberField
+          <LiveNumberField
             label="Blocks"
             value={spec.depth}
             step={1}
@@ -86,14 +86,14 @@ function KindFields({ spec, set }: { spec: HeadSpec; set: (s: HeadSpec) => void 
             max={12}
             onChange={(depth) => set({ ...spec, depth })}
           />
-          <NumberField
+          <LiveNumberField
             label="Attention heads"
             value={spec.heads}
             step={1}
             min={1}
             onChange={(heads) => set({ ...spec, heads })}
           />
-          <NumberField
+          <LiveNumberField
             label="MLP ratio"
             value={spec.mlpRatio}
             step={1}
@@ -163,7 +163,7 @@ export function HeadConfig({ manifest }: { manifest: ModelManifest | null }) {
           ))}
         </select>
       </label>
-      <NumberField
+      <LiveNumberField
         label="Timestep t"
         value={t}
         step={1}

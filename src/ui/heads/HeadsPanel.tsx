@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
-import '../../engine/headsConsole';
-import { loadSavedHeads } from '../../engine/headsLibrary';
-import { readClasses } from '../../engine/headsSession';
+import { loadSavedHeads } from '../../engine/app';
+import { readClasses } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { HeadConfig } from './HeadConfig';
 import { LiveClassify } from './LiveClassify';

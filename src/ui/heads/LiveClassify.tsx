@@ -3,10 +3,11 @@ import { decodePng } from '../../core/image/png';
 import { prepareImage } from '../../core/image/prepare';
 import type { PixelImage } from '../../core/image/prepare';
 import type { ModelManifest } from '../../core/manifest/types';
-import { classifyImage } from '../../engine/headsLibrary';
-import type { Classification } from '../../engine/headsLibrary';
+import { classifyImage } from '../../engine/app';
+import type { Classification } from '../../engine/heads/library';
 import { useAppStore } from '../../store';
 import { ImageThumb } from './ImageThumb';
+import { DropZone } from '../DropZone';
 
 async function decode(file: File): Promise<PixelImage> {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -24,7 +25,6 @@ async function decode(file: File): Promise<PixelImage> {
 export function LiveClassify({ manifest }: { manifest: ModelManifest | null }) {
   const active = useAppStore((s) => s.heads.activeHeadId);
   const notify = useAppStore((s) => s.notify);
-  const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(false);
   const [shown, setShown] = useState<{
     x0: Float32Array;
@@ -52,19 +52,7 @@ export function LiveClassify({ manifest }: { manifest: ModelManifest | null }) {
   return (
     <section className="heads-live" aria-labelledby="heads-live-heading">
       <h3 id="heads-live-heading">Classify an image</h3>
-      <label
-        className={`heads-drop${over ? ' over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          void handle(e.dataTransfer.files[0]);
-        }}
-      >
+      <DropZone as="label" className="heads-drop" onDrop={(data) => void handle(data.files[0])}>
         Drop an image here, or choose one{' '}
         <input
           type="file"
@@ -77,7 +65,7 @@ export function LiveClassify({ manifest }: { manifest: ModelManifest | null }) {
             void handle(file);
           }}
         />
-      </label>
+      </DropZone>
       {busy && <p role="status">Classifying…</p>}
       {shown && (
         <div className="heads-live-result" data-testid="classify-result">

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { deleteHead, exportHead, importHead } from '../../engine/headsLibrary';
+import { deleteHead, exportHead, importHead } from '../../engine/app';
 import { useAppStore } from '../../store';
 
 function download(name: string, text: string): void {

@@ -2,10 +2,10 @@ import { useMemo, useState } from 'react';
 import { bestCell, parseTimesteps, sweepCurves } from '../../core/heads/sweep';
 import { POOL_SIZES } from '../../core/heads/spec';
 import type { ModelManifest } from '../../core/manifest/types';
-import { cancelSweep, runSweep } from '../../engine/sweepSession';
+import { cancelSweep, runSweep } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { LineChart } from './LineChart';
-import { NumberField } from './NumberField';
+import { LiveNumberField } from './LiveNumberField';
 import { SweepHeatmap } from './SweepHeatmap';
 
 const ACC: [number, number] = [0, 1];
@@ -83,7 +83,7 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
             ))}
           </select>
         </label>
-        <NumberField
+        <LiveNumberField
           label="Epochs per probe"
           value={sweep.epochs}
           step={1}
@@ -91,7 +91,7 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
           testId="sweep-epochs"
           onChange={(epochs) => setSweep({ epochs })}
         />
-        <NumberField
+        <LiveNumberField
           label="Images per class (0 = all)"
           value={sweep.limit}
           step={1}

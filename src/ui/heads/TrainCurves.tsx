@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { EpochReport } from '../../../workers/heads.worker';
+import type { EpochReport } from '../../protocol/heads';
 import { LineChart } from './LineChart';
 
 const ACC: [number, number] = [0, 1];

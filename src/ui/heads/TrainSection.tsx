@@ -1,4 +1,4 @@
-import { cancelTraining, trainCurrentHead } from '../../engine/headsSession';
+import { cancelTraining, trainCurrentHead } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { ResultView } from './ResultView';
 import { TrainCurves } from './TrainCurves';

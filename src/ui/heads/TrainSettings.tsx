@@ -1,7 +1,7 @@
 import { DEFAULT_TRAIN, PAPER_RECIPE } from '../../core/heads/optim';
 import type { LrSchedule, OptimizerKind, TrainConfig } from '../../core/heads/optim';
 import { useAppStore } from '../../store';
-import { NumberField } from './NumberField';
+import { LiveNumberField } from './LiveNumberField';
 
 function scheduleFor(kind: LrSchedule['kind']): LrSchedule {
   if (kind === 'step') return { kind, every: 7, gamma: 0.1 };
@@ -27,9 +27,9 @@ export function TrainSettings() {
           <option value="adam">Adam</option>
         </select>
       </label>
-      <NumberField label="Learning rate" value={train.lr} onChange={(lr) => set({ lr })} />
+      <LiveNumberField label="Learning rate" value={train.lr} onChange={(lr) => set({ lr })} />
       {train.optimizer === 'sgd' && (
-        <NumberField
+        <LiveNumberField
           label="Momentum"
           value={train.momentum}
           onChange={(momentum) => set({ momentum })}
@@ -48,7 +48,7 @@ export function TrainSettings() {
       </label>
       {train.schedule.kind === 'step' && (
         <>
-          <NumberField
+          <LiveNumberField
             label="Step every (epochs)"
             value={train.schedule.every}
             step={1}
@@ -62,7 +62,7 @@ export function TrainSettings() {
               })
             }
           />
-          <NumberField
+          <LiveNumberField
             label="Step γ"
             value={train.schedule.gamma}
             onChange={(gamma) =>
@@ -77,7 +77,7 @@ export function TrainSettings() {
           />
         </>
       )}
-      <NumberField
+      <LiveNumberField
         label="Epochs"
         value={train.epochs}
         step={1}
@@ -85,19 +85,24 @@ export function TrainSettings() {
         testId="head-epochs"
         onChange={(epochs) => set({ epochs })}
       />
-      <NumberField
+      <LiveNumberField
         label="Batch size"
         value={train.batchSize}
         step={1}
         min={1}
         onChange={(batchSize) => set({ batchSize })}
       />
-      <NumberField
+      <LiveNumberField
         label="Weight decay"
         value={train.weightDecay}
         onChange={(weightDecay) => set({ weightDecay })}
       />
-      <NumberField label="Seed" value={train.seed} step={1} onChange={(seed) => set({ seed })} />
+      <LiveNumberField
+        label="Seed"
+        value={train.seed}
+        step={1}
+        onChange={(seed) => set({ seed })}
+      />
       <label className="heads-check">
         <input
           type="checkbox"

@@ -1,4 +1,4 @@
-import type { ModelSummary } from '../../../workers/unet.worker';
+import type { ModelSummary } from '../../protocol/model';
 import { modelFacts } from '../../core/explorer/modelFacts';
 
 export function ModelFacts({ summary }: { summary: ModelSummary }) {

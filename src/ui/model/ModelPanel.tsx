@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { BUILTIN_MODELS, DEFAULT_MODEL_ID, loadBuiltinModel } from '../../engine/modelSession';
+import { loadBuiltinModel } from '../../engine/app';
+import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../engine/model/load';
 import { useAppStore } from '../../store';
 import { ModelFacts } from './ModelFacts';
 import { OpenModel } from './OpenModel';

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import type { DragEvent } from 'react';
 import { modelFilesOfFolder } from '../../core/explorer/modelFolder';
 import { classifyPickedFiles } from '../../core/explorer/scheduleInput';
 import type { NoiseSchedule } from '../../core/schedule';
-import { loadModelFiles } from '../../engine/modelSession';
+import { loadModelFiles } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { filesFromDrop } from '../datasets/dropFiles';
+import { DropZone } from '../DropZone';
 import { ScheduleForm } from './ScheduleForm';
 
 /**
@@ -14,7 +14,6 @@ import { ScheduleForm } from './ScheduleForm';
  */
 export function OpenModel({ disabled }: { disabled: boolean }) {
   const [pending, setPending] = useState<File[] | null>(null);
-  const [over, setOver] = useState(false);
 
   const take = (files: File[]) => {
     const picked = classifyPickedFiles(files.map((f) => f.name));
@@ -26,16 +25,14 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
     if (picked.manifest === null) setPending(files);
     else void loadModelFiles(files);
   };
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    const folder = [...e.dataTransfer.items].some((i) => i.webkitGetAsEntry()?.isDirectory);
+  const onDrop = (data: DataTransfer) => {
+    const folder = [...data.items].some((i) => i.webkitGetAsEntry()?.isDirectory);
     if (!folder) {
-      take([...e.dataTransfer.files]);
+      take([...data.files]);
       return;
     }
     // Entries are read now (the DataTransfer empties after this handler); files after.
-    void filesFromDrop(e.dataTransfer).then((dropped) => {
+    void filesFromDrop(data).then((dropped) => {
       const files = dropped?.files ?? [];
       const keep = new Set(modelFilesOfFolder(files.map((f) => f.path)));
       take(files.filter((f) => keep.has(f.path)).map((f) => f.file));
@@ -49,16 +46,10 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
 
   return (
     <>
-      <div
-        className={over ? 'model-drop over' : 'model-drop'}
-        role="region"
-        aria-label="Drop an .onnx model here"
-        data-testid="model-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
+      <DropZone
+        className="model-drop"
+        label="Drop an .onnx model here"
+        testId="model-drop"
         onDrop={onDrop}
       >
         <label className="file-button">
@@ -80,7 +71,7 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
           {' '}
           or drop an .onnx (and its manifest.json), or the model&apos;s folder, here
         </span>
-      </div>
+      </DropZone>
       {pending && (
         <ScheduleForm
           fileName={pending.find((f) => f.name.toLowerCase().endsWith('.onnx'))?.name ?? ''}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { chooseBackend, unetEngine } from '../../engine/appRuntime';
-import type { BackendPreference } from '../../../workers/ort/backend';
+import { chooseBackend, unetEngine } from '../../engine/app';
+import type { BackendPreference } from '../../protocol/model';
 
 const CHOICES: { value: BackendPreference; label: string }[] = [
   { value: 'auto', label: 'Automatic (WebGPU on a real GPU, else WASM)' },

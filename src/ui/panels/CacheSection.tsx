@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { unetEngine } from '../../engine/appRuntime';
-import { userMessage } from '../../engine/errors';
-import type { CacheStats } from '../../../workers/shared/featureCache';
+import { unetEngine, userMessage } from '../../engine/app';
+import type { CacheStats } from '../../protocol/model';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 

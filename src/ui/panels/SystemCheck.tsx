@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { userMessage } from '../../engine/errors';
-import { runSystemCheck } from '../../engine/systemCheck';
+import { userMessage } from '../../engine/app';
+import { runSystemCheck } from '../../engine/system/check';
 import { BackendChoice } from './BackendChoice';
 import { CacheSection } from './CacheSection';
-import type { SystemReport } from '../../engine/systemCheck';
+import type { SystemReport } from '../../engine/system/check';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
 

@@ -1,0 +1,130 @@
+import { parseHead, serializeHead } from '../../core/heads/format';
+import { topK } from '../../core/heads/metrics';
+import type { Ranked } from '../../core/heads/metrics';
+import type { FeatureItem } from '../../core/features/batch';
+import type { AppStore } from '../appStore';
+import { userMessage } from '../workers/errors';
+import type { HeadsEngine } from '../workers/headsEngine';
+import type { UnetEngine } from '../workers/unetEngine';
+import { headInfo } from './outcome';
+import type { headsStorage } from './storage';
+
+export interface Classification {
+  head: string;
+  ranked: { label: string; probability: number }[];
+}
+
+/** The stored heads: the list, export, import, delete, and classifying an image with one. */
+export function createHeadLibrary(deps: {
+  store: AppStore;
+  unet: Pick<UnetEngine, 'extract'>;
+  heads: Pick<HeadsEngine, 'predict'>;
+  storage: typeof headsStorage;
+}) {
+  const { store, unet, heads, storage } = deps;
+
+  /** Reads the stored heads into the list (at panel start). */
+  async function loadSavedHeads(): Promise<void> {
+    try {
+      const heads = await storage.list((id, why) =>
+        store.getState().notify('warning', `A stored head (${id}) could not be read: ${why}`),
+      );
+      store.getState().setHeads({ saved: heads.map(headInfo) });
+    } catch (err) {
+      store.getState().notify('warning', `Stored heads could not be read: ${userMessage(err)}`);
+    }
+  }
+
+  /** The head's export file: weights plus model id, block, t, pool, classes and accuracy. */
+  async function exportHead(id: string): Promise<{ name: string; text: string } | null> {
+    const head = await storage.get(id);
+    if (!head) {
+      store.getState().notify('error', 'That head is no longer stored.');
+      return null;
+    }
+    const safe = head.name.replace(/[^a-z0-9=.-]+/gi, '-').replace(/-+/g, '-');
+    return { name: `${safe}.head.json`, text: serializeHead(head) };
+  }
+
+  /** Imports a head file; a bad file is refused with its reason, and nothing stored is lost. */
+  async function importHead(text: string, fileName: string): Promise<void> {
+    const s = store.getState();
+    let head;
+    try {
+      head = parseHead(text);
+    } catch (err) {
+      s.notify('error', `${fileName}: ${userMessage(err)}`);
+      return;
+    }
+    try {
+      await storage.put(head);
+    } catch (err) {
+      s.notify('warning', `${fileName} is loaded but could not be stored: ${userMessage(err)}`);
+    }
+    const now = store.getState();
+    now.setHeads({
+      saved: [headInfo(head), ...now.heads.saved.filter((h) => h.id !== head.id)],
+      activeHeadId: head.id,
+    });
+    const modelId = now.model.summary?.manifest?.id;
+    if (modelId && modelId !== head.model.id)
+      now.notify(
+        'warning',
+        `${head.name} was trained on ${head.model.id}, not on the loaded ${modelId}.`,
+      );
+    else now.notify('info', `Imported ${head.name}.`);
+  }
+
+  async function deleteHead(id: string): Promise<void> {
+    try {
+      await storage.remove(id);
+    } catch (err) {
+      store.getState().notify('error', `The head could not be deleted: ${userMessage(err)}`);
+      return;
+    }
+    const s = store.getState();
+    s.setHeads({
+      saved: s.heads.saved.filter((h) => h.id !== id),
+      activeHeadId: s.heads.activeHeadId === id ? null : s.heads.activeHeadId,
+    });
+  }
+
+  /** Classifies one prepared image [C, S, S] with a stored head: U-Net features at its block and t. */
+  async function classifyImage(headId: string, x0: Float32Array, k = 3): Promise<Classification> {
+    const head = await storage.get(headId);
+    if (!head) throw new Error('that head is no longer stored');
+    const manifest = store.getState().model.summary?.manifest;
+    if (!manifest || manifest.id !== head.model.id)
+      throw new Error(`this head needs the model ${head.model.id}; load it first`);
+    const item: FeatureItem = { id: `dropped:${crypto.randomUUID()}`, x0 };
+    let rows: Float32Array | null = null;
+    await unet.extract(
+      [item],
+      {
+        t: head.t,
+        blocks: [head.block],
+        pool: head.spec.pool,
+        seed: head.seed,
+        noise: head.noise,
+      },
+      (batch) => {
+        rows = batch.blocks[head.block]!.data;
+      },
+      { useCache: false },
+    );
+    if (!rows) throw new Error('the model returned no features');
+    const logits = await heads.predict(
+      { spec: head.spec, channels: head.channels, classes: head.classes.length },
+      head.params,
+      head.standardizer,
+      rows,
+    );
+    const ranked: Ranked[] = topK(logits, k);
+    return {
+      head: head.name,
+      ranked: ranked.map((r) => ({ label: head.classes[r.index]!, probability: r.probability })),
+    };
+  }
+
+  return { loadSavedHeads, exportHead, importHead, deleteHead, classifyImage };
+}
