@@ -35,7 +35,7 @@ describe('acceptSharedMemory (Dawn in Node takes no SharedArrayBuffer views)', (
     shared.forEach((_, i) => (shared[i] = i)); // (map would return unshared memory)
     const view = shared.subarray(8, 40); // bytes 8..39
     const queue = new Queue() as unknown as GPUQueue;
-    queue.writeBuffer({} as GPUBuffer, 0, view, 4, 10);
+    queue.writeBuffer({} as GPUBuffer, 0, view as unknown as BufferSource, 4, 10);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.shared).toBe(false);
     expect([...calls[0]!.data]).toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);

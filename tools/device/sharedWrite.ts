@@ -26,7 +26,7 @@ export function acceptSharedMemory(queueClass: { prototype: GPUQueue }): void {
         size === undefined
           ? (view?.byteOffset ?? 0) + (view?.byteLength ?? backing.byteLength)
           : start + Number(size) * unit;
-      const copy = new Uint8Array(new Uint8Array(backing, start, end - start));
+      const copy = new Uint8Array(new Uint8Array(backing as ArrayBufferLike, start, end - start));
       return write.call(this, buffer, offset, copy, 0, copy.byteLength);
     }
     return write.call(this, buffer, offset, data as BufferSource, dataOffset, size);
