@@ -1,13 +1,14 @@
 /**
  * The headless diffprobe CLI: `diffprobe <command> [args]`. Run by bin/diffprobe.mjs through tsx.
- * Each command lives in ./commands, what they share in ./shared. Every failure prints one line to
- * stderr and exits with status 1.
+ * Each command lives in ./commands, what they share in ./shared. A failure prints one line to
+ * stderr: status 1 for bad input, 2 for an internal error (whose stack trace --debug adds).
  */
 import { ckaCommand } from './commands/cka';
 import { ckaMatrixCommand } from './commands/ckaMatrix';
 import { extractCommand } from './commands/extract';
 import { inspectCommand } from './commands/inspect';
-import { CliError, firstLine } from './shared/errors';
+import { CliError } from './shared/errors';
+import { reportError } from './shared/exit';
 import { processIo, type Io } from './shared/io';
 import { USAGE } from './usage';
 
@@ -28,7 +29,8 @@ const COMMANDS: Record<string, Command> = {
 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const [command, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const [command, ...rest] = argv.filter((a) => a !== '--debug');
   try {
     if (command === undefined) throw new CliError('give a command (try: diffprobe help)');
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
@@ -36,7 +38,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     await run(rest, io);
     return 0;
   } catch (e) {
-    io.err(`diffprobe: ${firstLine(e)}\n`);
-    return 1;
+    const { status, text } = reportError(e, debug);
+    io.err(text);
+    return status;
   }
 }

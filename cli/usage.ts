@@ -1,5 +1,9 @@
-/** `diffprobe help`: every command and option. */
-export const USAGE = `usage: diffprobe <command> [options]
+/** `diffprobe help`: every command and option, with the range of every number. */
+import { LIMITS, showRange } from './shared/limits';
+
+const r = (k: keyof typeof LIMITS): string => showRange(LIMITS[k]);
+
+export const USAGE = `usage: diffprobe <command> [options] [--debug]
 
 commands:
   inspect <model.onnx | model folder> [--size N] [--no-run] [--threads N]
@@ -8,8 +12,9 @@ commands:
       file gets its blocks proposed from the graph and the default schedule (T=1000, linear
       1e-4…0.02). Block shapes come from one forward pass on zeros (batch 1, t=0).
         --size N     image size to use when the image input's height/width are symbolic
+                     (${r('size')})
         --no-run     skip the forward pass (shapes only from the manifest or the graph)
-        --threads N  onnxruntime threads for the forward pass
+        --threads N  onnxruntime threads for the forward pass (${r('threads')})
 
   extract --model <folder | model.onnx> --images <folder | zip> --t N --blocks LIST --out <dir>
           [--pool P] [--seed S] [--noise seeded|none] [--batch B] [--split train|test]
@@ -20,16 +25,19 @@ commands:
       P×P. Writes <dir>/block_<n>.npy (float32 [N, C, P, P]; full [N, C, H, W] with --pool 0)
       and <dir>/index.json (files, labels, classes, skipped files, settings). Progress on
       stderr, a JSON summary on stdout.
-        --blocks LIST  e.g. 12,14 or 1-19 or all
-        --pool P       pool size, 0 keeps the full maps (default 2)
-        --seed S       noise seed (default 0); --noise none feeds the clean image at t
-        --batch B      images per forward pass (default 32)
+        --t N          timestep, ${r('t')} and below the model's T
+        --blocks LIST  e.g. 12,14 or 1-19 or all; blocks ${r('block')} that the model has
+        --pool P       pool size, 0 keeps the full maps (default 2; ${r('pool')})
+        --seed S       noise seed (default 0; ${r('seed')}); --noise none feeds the clean
+                       image at t
+        --batch B      images per forward pass (default 32; ${r('batch')})
         --split S      only train/ or test/ of a split layout
-        --size N       image size when the model's input size is symbolic (no manifest)
+        --size N       image size when the model's input size is symbolic (no manifest;
+                       ${r('size')})
         --fit MODE     images larger than the model input: crop (default: shorter side to size,
                        centre crop) or pad (longer side to size, pad with black); smaller
                        images are padded centred with black (e.g. 28×28 → 32×32)
-        --threads N    onnxruntime threads
+        --threads N    onnxruntime threads (${r('threads')})
 
   cka --a <a.npy> --b <b.npy> [--method linear|minibatch] [--batch 256]
       Linear CKA of two representations of the same examples; prints {"cka": …} as JSON.
@@ -37,7 +45,8 @@ commands:
         --method M     linear: the full-data estimator (feature form when d < n, else Gram
                        form; float64); minibatch: the unbiased HSIC estimator averaged over
                        consecutive batches of rows (no shuffling)
-        --batch B      rows per minibatch (default 256; a last batch under 4 rows is dropped)
+        --batch B      rows per minibatch (default 256; ${r('ckaBatch')}; a last batch under 4
+                       rows is dropped)
 
   cka-matrix --model <folder | model.onnx> --images <folder | zip> --t N --out <file>
           [--pool P] [--seed S] [--split train|test] [--method linear|minibatch] [--batch B]
@@ -50,4 +59,8 @@ commands:
                        float64 sums: the browser's faster default, |ΔCKA| ~1e-9)
 
   help      Print this text.
+
+  --debug   With any command: print the stack trace of an internal error.
+
+exit status: 0 success, 1 bad input (one line on stderr saying what), 2 internal error.
 `;

@@ -9,6 +9,7 @@ import { linearCka, minibatchCka } from '../../src/core/cka';
 import type { Matrix } from '../../src/core/linalg/matrix';
 import { parseNpy } from '../../src/core/npy';
 import { choiceArg, intArg, valueArg } from '../shared/args';
+import { LIMITS } from '../shared/limits';
 import { CliError, firstLine } from '../shared/errors';
 import type { Io } from '../shared/io';
 
@@ -43,7 +44,7 @@ export function parseCkaArgs(args: readonly string[]): CkaOptions {
     if (flag === '--a') a = valueArg(flag, args[++i]);
     else if (flag === '--b') b = valueArg(flag, args[++i]);
     else if (flag === '--method') method = choiceArg(flag, args[++i], CKA_METHODS);
-    else if (flag === '--batch') batch = intArg(flag, args[++i], 4);
+    else if (flag === '--batch') batch = intArg(flag, args[++i], LIMITS.ckaBatch);
     else throw new CliError(`cka: unknown option ${flag}`);
   }
   if (a === undefined || b === undefined)

@@ -14,6 +14,7 @@ import { linearCkaMatrix } from '../../src/core/cka/gramDots';
 import { matrixToCsv } from '../../src/core/cka/matrix';
 import { mirrorReport, type MirrorRow } from '../../src/core/cka/mirror';
 import { choiceArg, intArg, valueArg } from '../shared/args';
+import { LIMITS } from '../shared/limits';
 import { CliError } from '../shared/errors';
 import { formatJson, type Io } from '../shared/io';
 import { openModel } from '../shared/model';
@@ -64,7 +65,7 @@ export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
     const a = args[i]!;
     if (a === '--out') out = valueArg(a, args[++i]);
     else if (a === '--method') method = choiceArg(a, args[++i], CKA_METHODS);
-    else if (a === '--batch') batch = intArg(a, args[++i], 4);
+    else if (a === '--batch') batch = intArg(a, args[++i], LIMITS.ckaBatch);
     else if (a === '--precision') precision = choiceArg(a, args[++i], ['float64', 'mixed']);
     else if (a === '--blocks' || a === '--noise' || a === '--fit' || a === '--size') {
       throw new CliError(`cka-matrix: unknown option ${a}`);

@@ -239,7 +239,9 @@ describe('arguments', () => {
     ]);
     expect(o).toMatchObject({ pool: 2, seed: 0, noise: 'seeded', batch: 32, fit: 'crop' });
     expect(() => parseExtractArgs(['--model', 'm'])).toThrow(/give --images/);
-    expect(() => parseExtractArgs(['--pool', '-1'])).toThrow(/--pool needs an integer ≥ 0/);
+    expect(() => parseExtractArgs(['--pool', '-1'])).toThrow(
+      /--pool needs an integer from 0 to 1024/,
+    );
   });
 });
 

@@ -1,8 +1,9 @@
 /** `extract`'s options and how they are read from the command line. */
 import type { NoiseMode } from '../../src/core/features/request';
 import type { FitMode } from '../../src/core/image/prepare';
-import { choiceArg, defaultThreads, intArg, valueArg } from '../shared/args';
+import { choiceArg, defaultThreads, intArg, show, valueArg } from '../shared/args';
 import { CliError } from '../shared/errors';
+import { LIMITS, showRange } from '../shared/limits';
 import type { Split } from '../shared/images';
 
 export interface ExtractOptions {
@@ -30,21 +31,31 @@ export interface ExtractOptions {
   threads: number;
 }
 
-/** "12,14", "1-19", "3,5-7" or "all". */
+/**
+ * "12,14", "1-19", "3,5-7" or "all": block numbers in the order given, each once. Linear in the
+ * blocks named, which are at most LIMITS.block.max; the model's own count is checked once the
+ * model is read.
+ */
 export function parseBlocks(value: string | undefined): number[] | 'all' {
   if (value === undefined || value.trim() === '')
     throw new CliError('--blocks needs a list, e.g. 12,14 or 1-19 or all');
   if (value.trim() === 'all') return 'all';
-  const out: number[] = [];
+  const { min, max } = LIMITS.block;
+  const seen = new Set<number>();
   for (const part of value.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (!m) throw new CliError(`--blocks: cannot read "${part}" (use e.g. 12,14 or 1-19 or all)`);
+    const m = /^\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?$/.exec(part);
+    if (!m) {
+      throw new CliError(`--blocks: cannot read ${show(part)} (use e.g. 12,14 or 1-19 or all)`);
+    }
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw new CliError(`--blocks: empty range ${part}`);
-    for (let i = a; i <= b; i++) if (!out.includes(i)) out.push(i);
+    if (b < a) throw new CliError(`--blocks: empty range ${part.trim()}`);
+    if (a < min || b > max) {
+      throw new CliError(`--blocks: ${part.trim()} is outside ${showRange(LIMITS.block)}`);
+    }
+    for (let i = a; i <= b; i++) seen.add(i);
   }
-  return out;
+  return [...seen];
 }
 
 /** Parses `extract`'s arguments (without the command name). */
@@ -63,43 +74,47 @@ export function parseExtractArgs(args: readonly string[]): ExtractOptions {
         o.out = valueArg(a, args[++i]);
         break;
       case '--t':
-        o.t = intArg(a, args[++i], 0);
+        o.t = intArg(a, args[++i], LIMITS.t);
         break;
       case '--blocks':
         o.blocks = parseBlocks(args[++i]);
         break;
       case '--pool':
-        o.pool = intArg(a, args[++i], 0);
+        o.pool = intArg(a, args[++i], LIMITS.pool);
         break;
       case '--seed':
-        o.seed = intArg(a, args[++i], Number.MIN_SAFE_INTEGER);
+        o.seed = intArg(a, args[++i], LIMITS.seed);
         break;
       case '--noise': {
         const v = args[++i];
         if (v !== 'none' && v !== 'seeded') {
-          throw new CliError(`--noise must be "seeded" or "none", got ${v ?? 'nothing'}`);
+          throw new CliError(
+            `--noise must be "seeded" or "none", got ${v === undefined ? 'nothing' : show(v)}`,
+          );
         }
         o.noise = v;
         break;
       }
       case '--batch':
-        o.batch = intArg(a, args[++i], 1);
+        o.batch = intArg(a, args[++i], LIMITS.batch);
         break;
       case '--split':
         o.split = choiceArg(a, args[++i], ['train', 'test']);
         break;
       case '--size':
-        o.size = intArg(a, args[++i], 1);
+        o.size = intArg(a, args[++i], LIMITS.size);
         break;
       case '--fit':
         o.fit = choiceArg(a, args[++i], ['crop', 'pad']);
         break;
       case '--threads':
-        o.threads = intArg(a, args[++i], 1);
+        o.threads = intArg(a, args[++i], LIMITS.threads);
         break;
       default:
         throw new CliError(
-          a.startsWith('-') ? `extract: unknown option ${a}` : `extract: unexpected argument ${a}`,
+          a.startsWith('-')
+            ? `extract: unknown option ${show(a)}`
+            : `extract: unexpected argument ${show(a)}`,
         );
     }
   }

@@ -6,6 +6,7 @@ import type * as ort from 'onnxruntime-node';
 import { proposeBlocks, type Stage } from '../../src/core/onnx/blocks';
 import type { Dim } from '../../src/core/onnx/model';
 import { defaultThreads, intArg } from '../shared/args';
+import { LIMITS } from '../shared/limits';
 import { CliError, firstLine } from '../shared/errors';
 import { formatJson, type Io } from '../shared/io';
 import { DEFAULT_SCHEDULE, openModel, type OpenedModel } from '../shared/model';
@@ -54,8 +55,8 @@ export async function inspectCommand(args: readonly string[], io: Io): Promise<v
   const options: InspectOptions = { run: true, threads: defaultThreads() };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--size') options.size = intArg(a, args[++i], 1);
-    else if (a === '--threads') options.threads = intArg(a, args[++i], 1);
+    if (a === '--size') options.size = intArg(a, args[++i], LIMITS.size);
+    else if (a === '--threads') options.threads = intArg(a, args[++i], LIMITS.threads);
     else if (a === '--no-run') options.run = false;
     else if (a.startsWith('-')) throw new CliError(`inspect: unknown option ${a}`);
     else if (target === undefined) target = a;

@@ -29,9 +29,22 @@ const DESCR: Record<string, { dtype: NpyDtype; size: number }> = {
   f2: { dtype: 'float16', size: 2 },
 };
 
+/** A .npy file that cannot be read: the message names the problem. */
+export class NpyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NpyError';
+  }
+}
+
+/** Deepest nesting of dicts, tuples and lists in a header (NumPy's own headers nest 2 deep). */
+const MAX_HEADER_DEPTH = 16;
+/** Largest axis length, so a shape's product stays an exact integer. */
+const MAX_AXIS = Number.MAX_SAFE_INTEGER;
+
 function assertLittleEndianHost(): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-    throw new Error('npy: big-endian hosts are not supported');
+    throw new NpyError('npy: big-endian hosts are not supported');
   }
 }
 
@@ -43,17 +56,26 @@ type PyValue = string | number | boolean | null | PyValue[] | { [key: string]: P
 function parsePyLiteral(text: string): PyValue {
   let pos = 0;
   const fail = (what: string): never => {
-    throw new Error(`npy: cannot read the header at character ${pos} (${what}): ${text.trim()}`);
+    const shown = text.trim();
+    throw new NpyError(
+      `npy: cannot read the header at character ${pos} (${what}): ` +
+        (shown.length > 200 ? `${shown.slice(0, 200)}…` : shown),
+    );
   };
   const skip = (): void => {
     while (pos < text.length && /\s/.test(text[pos]!)) pos++;
   };
+  const token = /True|False|None|-?\d+L?/y;
+  let depth = 0;
   const value = (): PyValue => {
     skip();
     const c = text[pos];
+    if ((c === '{' || c === '(' || c === '[') && ++depth > MAX_HEADER_DEPTH) {
+      fail(`nested more than ${MAX_HEADER_DEPTH} deep`);
+    }
     if (c === '{') {
       pos++;
-      const obj: { [key: string]: PyValue } = {};
+      const obj: { [key: string]: PyValue } = Object.create(null) as { [key: string]: PyValue };
       for (;;) {
         skip();
         if (text[pos] === '}') break;
@@ -68,6 +90,7 @@ function parsePyLiteral(text: string): PyValue {
         else if (text[pos] !== '}') fail("expected ',' or '}'");
       }
       pos++;
+      depth--;
       return obj;
     }
     if (c === '(' || c === '[') {
@@ -83,6 +106,7 @@ function parsePyLiteral(text: string): PyValue {
         else if (text[pos] !== close) fail(`expected ',' or '${close}'`);
       }
       pos++;
+      depth--;
       return items;
     }
     if (c === "'" || c === '"') {
@@ -92,7 +116,9 @@ function parsePyLiteral(text: string): PyValue {
       pos = end + 1;
       return s;
     }
-    const m = /^(True|False|None|-?\d+L?)/.exec(text.slice(pos));
+    // A sticky match at pos: no copy of the rest of the header per token.
+    token.lastIndex = pos;
+    const m = token.exec(text);
     if (!m) return fail('unexpected token');
     pos += m[0].length;
     if (m[0] === 'True') return true;
@@ -108,7 +134,7 @@ function parsePyLiteral(text: string): PyValue {
 
 function readHeader(bytes: Uint8Array): { header: string; dataOffset: number } {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new Error('npy: not a .npy file (the magic string \\x93NUMPY is missing)');
+    throw new NpyError('npy: not a .npy file (the magic string \\x93NUMPY is missing)');
   }
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -118,13 +144,13 @@ function readHeader(bytes: Uint8Array): { header: string; dataOffset: number } {
     start = 10;
     len = view.getUint16(8, true);
   } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw new Error('npy: file ends inside the header');
+    if (bytes.length < 12) throw new NpyError('npy: file ends inside the header');
     start = 12;
     len = view.getUint32(8, true);
   } else {
-    throw new Error(`npy: format version ${major}.${bytes[7]} is not supported (1.0–3.0 are)`);
+    throw new NpyError(`npy: format version ${major}.${bytes[7]} is not supported (1.0–3.0 are)`);
   }
-  if (start + len > bytes.length) throw new Error('npy: file ends inside the header');
+  if (start + len > bytes.length) throw new NpyError('npy: file ends inside the header');
   const raw = bytes.subarray(start, start + len);
   let header = '';
   if (major === 3) header = new TextDecoder('utf-8').decode(raw);
@@ -148,36 +174,43 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   const { header, dataOffset } = readHeader(bytes);
   const dict = parsePyLiteral(header);
   if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
-    throw new Error('npy: the header is not a dict');
+    throw new NpyError('npy: the header is not a dict');
   }
   const { descr, fortran_order: fortran, shape } = dict;
   if (typeof descr !== 'string') {
-    throw new Error('npy: structured dtypes are not supported (descr is not a string)');
+    throw new NpyError('npy: structured dtypes are not supported (descr is not a string)');
   }
   if (fortran === true) {
-    throw new Error('npy: Fortran-order arrays are not supported; save with np.ascontiguousarray');
+    throw new NpyError(
+      'npy: Fortran-order arrays are not supported; save with np.ascontiguousarray',
+    );
   }
-  if (fortran !== false) throw new Error("npy: the header has no 'fortran_order'");
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && d >= 0)) {
-    throw new Error("npy: the header's 'shape' is not a tuple of sizes");
+  if (fortran !== false) throw new NpyError("npy: the header has no 'fortran_order'");
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) <= MAX_AXIS)
+  ) {
+    throw new NpyError("npy: the header's 'shape' is not a tuple of sizes");
   }
   const m = /^([<>|=])(f2|f4|f8|i4|i8|u1)$/.exec(descr);
   const info = m ? DESCR[m[2]!] : undefined;
   if (!m || !info || (m[1] === '|' && info.size !== 1)) {
-    throw new Error(`npy: dtype '${descr}' is not supported (use <f4, <f8, <f2, <i4, <i8 or |u1)`);
+    throw new NpyError(
+      `npy: dtype '${descr}' is not supported (use <f4, <f8, <f2, <i4, <i8 or |u1)`,
+    );
   }
   if (m[1] === '>' && info.size > 1) {
-    throw new Error(`npy: big-endian data ('${descr}') is not supported; save it as '<${m[2]}'`);
+    throw new NpyError(`npy: big-endian data ('${descr}') is not supported; save it as '<${m[2]}'`);
   }
   if (m[1] === '=' && info.size > 1) {
-    throw new Error(`npy: native byte order ('${descr}') is ambiguous; save it as '<${m[2]}'`);
+    throw new NpyError(`npy: native byte order ('${descr}') is ambiguous; save it as '<${m[2]}'`);
   }
   const dims = shape as number[];
   const count = dims.reduce((a, b) => a * b, 1);
   const nbytes = count * info.size;
   const found = bytes.length - dataOffset;
   if (found !== nbytes) {
-    throw new Error(
+    throw new NpyError(
       `npy: shape (${dims.join(', ')}) of '${descr}' needs ${nbytes} bytes of data, found ${found}`,
     );
   }

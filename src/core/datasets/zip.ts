@@ -42,6 +42,8 @@ const SIG_EOCD64 = 0x06064b50;
 const SIG_LOCATOR64 = 0x07064b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
+/** Deflate's largest possible expansion (258 bytes from about 2 bits). */
+const MAX_DEFLATE_RATIO = 1032;
 
 const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
@@ -137,8 +139,10 @@ export async function readZipDirectory(
       const len = v.getUint16(e + 2, true);
       if (id === 0x0001) {
         let q = e + 4;
+        // The record's own length may claim more than the extra field holds: read neither past.
+        const recordEnd = Math.min(e + 4 + len, extraEnd);
         const next = (): number => {
-          const x = q + 8 <= e + 4 + len ? Number(v.getBigUint64(q, true)) : 0;
+          const x = q + 8 <= recordEnd ? Number(v.getBigUint64(q, true)) : 0;
           q += 8;
           return x;
         };
@@ -189,6 +193,16 @@ export async function readZipEntry(src: RandomAccess, entry: ZipEntry): Promise<
   const start = entry.localOffset + 30 + local.getUint16(26, true) + local.getUint16(28, true);
   if (start + entry.compressedSize > src.size) {
     throw new ZipError('corrupt', 'corrupt zip entry (truncated)');
+  }
+  if (
+    !Number.isSafeInteger(entry.size) ||
+    entry.size > MAX_DEFLATE_RATIO * entry.compressedSize + 1024
+  ) {
+    // Checked before the output buffer is allocated: deflate cannot expand more than this.
+    throw new ZipError(
+      'corrupt',
+      `corrupt zip entry (declares ${formatBytes(entry.size)} from ${formatBytes(entry.compressedSize)} of data)`,
+    );
   }
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size) {

@@ -7,6 +7,8 @@ import type { Standardizer } from './standardize';
 
 export const HEAD_FORMAT = 'diffprobe-head';
 export const HEAD_VERSION = 1;
+/** The most channels a head's input block may have. */
+const MAX_CHANNELS = 65_536;
 
 /** A trained head and everything needed to use it again: where its features come from. */
 export interface TrainedHead {
@@ -53,8 +55,33 @@ export function serializeHead(head: TrainedHead): string {
   });
 }
 
+/**
+ * A head file that is refused; the message says why. A RangeError, as the parser's errors were
+ * before this class, so callers that catch RangeError keep working.
+ */
+export class HeadFileError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HeadFileError';
+  }
+}
+
 function fail(why: string): never {
-  throw new RangeError(`not a diffprobe head file: ${why}`);
+  throw new HeadFileError(`not a diffprobe head file: ${why}`);
+}
+
+/** Float32 weights from base64, or a HeadFileError naming the tensor. */
+function weights(what: string, text: unknown, count: number): Float32Array {
+  if (typeof text !== 'string') fail(`${what} must be base64 text`);
+  // Checked on the text, before anything is decoded: base64 holds 3 bytes per 4 characters.
+  const expected = 4 * Math.ceil((count * 4) / 3);
+  if (text.length !== expected)
+    fail(`${what} has ${Math.floor((text.length * 3) / 16)} values, not ${count}`);
+  try {
+    return base64ToFloat32(text);
+  } catch (e) {
+    fail(`${what}: ${(e as Error).message}`);
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -71,6 +98,20 @@ function str(o: Record<string, unknown>, key: string): string {
   const v = o[key];
   if (typeof v !== 'string') fail(`"${key}" must be text`);
   return v;
+}
+
+/** The training settings a head was made with, checked field by field. */
+function trainConfig(v: unknown): TrainConfig {
+  if (!isObject(v)) fail('"train" is missing');
+  if (v.optimizer !== 'sgd' && v.optimizer !== 'adam')
+    fail('"train.optimizer" must be "sgd" or "adam"');
+  const s = v.schedule;
+  if (!isObject(s) || (s.kind !== 'constant' && s.kind !== 'step' && s.kind !== 'cosine'))
+    fail('"train.schedule" must be constant, step or cosine');
+  if (s.kind === 'step') ['every', 'gamma'].forEach((k) => num(s, k));
+  ['lr', 'momentum', 'weightDecay', 'epochs', 'batchSize', 'seed'].forEach((k) => num(v, k));
+  if (typeof v.standardize !== 'boolean') fail('"train.standardize" must be true or false');
+  return v as unknown as TrainConfig;
 }
 
 /** Reads and checks a head file; every shape must match the spec, or it is refused. */
@@ -98,6 +139,8 @@ export function parseHead(text: string): TrainedHead {
   const model = raw.model;
   if (!isObject(model)) fail('"model" is missing');
   const channels = num(raw, 'channels');
+  if (!Number.isSafeInteger(channels) || channels < 1 || channels > MAX_CHANNELS)
+    fail(`"channels" must be an integer from 1 to ${MAX_CHANNELS}`);
   const shapes = paramShapes(spec, channels, classes.length);
   const params = raw.params;
   if (!Array.isArray(params) || params.length !== shapes.length)
@@ -107,7 +150,7 @@ export function parseHead(text: string): TrainedHead {
     if (!isObject(p) || p.name !== s.name) fail(`weight ${i + 1} should be "${s.name}"`);
     if (!Array.isArray(p.shape) || p.shape.join(',') !== s.shape.join(','))
       fail(`"${s.name}" should have shape [${s.shape.join(', ')}]`);
-    const data = base64ToFloat32(String(p.data));
+    const data = weights(`"${s.name}"`, p.data, shapeSize(s.shape));
     if (data.length !== shapeSize(s.shape))
       fail(`"${s.name}" has ${data.length} values, not ${shapeSize(s.shape)}`);
     if (data.some((v) => !Number.isFinite(v))) fail(`"${s.name}" holds non-finite values`);
@@ -118,7 +161,7 @@ export function parseHead(text: string): TrainedHead {
   if (raw.standardizer !== null) {
     const s = raw.standardizer;
     if (!isObject(s)) fail('"standardizer" must be an object or null');
-    standardizer = { mean: base64ToFloat32(String(s.mean)), std: base64ToFloat32(String(s.std)) };
+    standardizer = { mean: weights('the mean', s.mean, d), std: weights('the std', s.std, d) };
     if (standardizer.mean.length !== d || standardizer.std.length !== d)
       fail(`the standardiser must have ${d} features`);
   }
@@ -136,12 +179,15 @@ export function parseHead(text: string): TrainedHead {
     noise,
     channels,
     spec,
-    train: raw.train as TrainConfig,
+    train: trainConfig(raw.train),
     classes: classes as string[],
     standardizer,
     accuracy: {
       test: num(acc, 'test'),
-      perClass: Array.isArray(acc.perClass) ? (acc.perClass as number[]) : [],
+      perClass:
+        Array.isArray(acc.perClass) && acc.perClass.every((v) => typeof v === 'number')
+          ? (acc.perClass as number[])
+          : [],
     },
     params: named,
   };

@@ -42,6 +42,8 @@ export interface PngHeader {
 
 /** Images larger than this many pixels are refused rather than allocated. */
 export const MAX_PIXELS = 2 ** 28;
+/** Deflate's largest possible expansion (258 bytes from about 2 bits). */
+const MAX_DEFLATE_RATIO = 1032;
 
 /** Samples per pixel of each colour type. */
 const SAMPLES: Record<PngColorType, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
@@ -275,6 +277,14 @@ export function decodePng(bytes: Uint8Array): DecodedImage {
   const stride = Math.ceil((width * bitsPerPixel) / 8);
   const bpp = Math.max(1, bitsPerPixel >> 3);
   const expected = height * (stride + 1);
+  const compressed = idat.reduce((n, part) => n + part.length, 0);
+  if (expected > MAX_DEFLATE_RATIO * compressed + 1024) {
+    // Checked before the output buffer is allocated: deflate cannot expand more than this.
+    throw new ImageDecodeError(
+      `${ended ? 'corrupt' : 'truncated'} PNG: ${compressed} bytes of image data cannot hold ` +
+        `a ${width}×${height} ${COLOR_NAMES[colorType]} image (${expected} bytes)`,
+    );
+  }
   let raw: Uint8Array;
   try {
     // A fixed output buffer: extra data is ignored and never allocated (no zlib bombs).

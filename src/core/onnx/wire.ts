@@ -196,25 +196,38 @@ export function readField(buf: Uint8Array, pos: number, end: number): WireField 
       };
     }
     case WireType.StartGroup: {
-      // Skip nested fields until the matching end-group tag.
+      // Skip nested fields until the matching end-group tag. Nested groups are kept on a stack,
+      // not followed by recursion, so no nesting depth can overflow the call stack.
+      const open = [field];
       let q = p;
       for (;;) {
         if (q >= end) throw new WireError(`group ${field} is not closed`, start);
         const t = readVarint(buf, q, end);
-        if ((t.lo & 7) === WireType.EndGroup) {
-          if (t.lo >>> 3 !== field) throw new WireError(`mismatched end of group ${field}`, q);
-          return {
-            field,
-            wireType: wt,
-            start,
-            end: t.next,
-            valueStart: p,
-            valueEnd: q,
-            lo: 0,
-            hi: 0,
-          };
+        const twt = t.lo & 7;
+        const tf = t.lo >>> 3;
+        if (twt === WireType.EndGroup) {
+          const top = open.pop()!;
+          if (tf !== top || t.hi !== 0) throw new WireError(`mismatched end of group ${top}`, q);
+          if (open.length === 0) {
+            return {
+              field,
+              wireType: wt,
+              start,
+              end: t.next,
+              valueStart: p,
+              valueEnd: q,
+              lo: 0,
+              hi: 0,
+            };
+          }
+          q = t.next;
+        } else if (twt === WireType.StartGroup) {
+          if (t.hi !== 0 || tf === 0) throw new WireError('field tag out of range', q);
+          open.push(tf);
+          q = t.next;
+        } else {
+          q = readField(buf, q, end).end;
         }
-        q = readField(buf, q, end).end;
       }
     }
     default:
