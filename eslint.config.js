@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      '.device',
       'node_modules',
       'tools/*',
       '!tools/device',
