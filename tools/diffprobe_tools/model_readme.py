@@ -49,7 +49,14 @@ def render(manifest: dict) -> str:
         "## Training",
         "",
     ]
-    out += [f"- {k}: {v}" for k, v in tr.items()]
+    out += [f"- {k}: {v}" for k, v in tr.items() if k not in ("segments", "warmStarts")]
+    if tr.get("segments"):
+        out += ["", "| run | hardware | batch | lr | steps | from step | seconds |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        out += [f"| {i + 1} | {g.get('hardware')} | {g.get('batch')} | {g.get('lr')} | {g.get('steps'):,} | "
+                f"{g.get('startStep'):,} | {g.get('seconds')} |" for i, g in enumerate(tr["segments"])]
+    if tr.get("warmStarts"):
+        out += ["", "Warm starts (the optimiser restarts): " + "; ".join(
+            f"at step {w.get('atStep'):,} from `{w.get('from')}` ({w.get('note')})" for w in tr["warmStarts"]) + "."]
     if q:
         out += ["", "## Quality", ""]
         if "pixels" in q:
