@@ -1,5 +1,6 @@
 /** The defects the fuzzing found or pointed at, one test each, so they stay fixed. */
 import { zipSync } from 'fflate';
+import { TEST_HANG_MS } from './harness';
 import { describe, expect, it } from 'vitest';
 import { parseBlocks } from '../../cli/commands/extractArgs';
 import { CliError } from '../../cli/shared/errors';
@@ -26,10 +27,10 @@ describe('fuzz regressions', () => {
   it('npy: a deeply nested header is an NpyError, not a call-stack overflow', () => {
     expect(() => parseNpy(npy('('.repeat(100_000)))).toThrow(NpyError);
   });
-  it('npy: a long header of many tokens is read in linear time', () => {
+  it('npy: a long header of many tokens does not hang (the quadratic reader took minutes)', () => {
     const t0 = performance.now();
     expect(() => parseNpy(npy(`{'shape': (${'1, '.repeat(200_000)})}`))).toThrow(NpyError);
-    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(performance.now() - t0).toBeLessThan(TEST_HANG_MS);
   });
   it('png: a size the image data cannot hold is refused before the buffer is allocated', () => {
     const png = assemblePng(
