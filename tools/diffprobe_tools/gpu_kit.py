@@ -1,7 +1,7 @@
 """The GPU kit: what to do with a GPU machine's few minutes, in one prepared run (tools/device/).
 
     python3 -m diffprobe_tools.gpu_kit --out OUT [--parts train,torch,webgpu] [--minutes 9]
-    python3 -m diffprobe_tools.gpu_kit --out /tmp/kit --dry-run      # seconds, on the CPU
+    python3 -m diffprobe_tools.gpu_kit --out kit-out --dry-run      # seconds, on the CPU
 
 Parts, each independent (one failing is reported and the others still run):
 - ``train``: resume the default U-Net's training from the repository's compact state
@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -106,13 +107,23 @@ def webgpu_command(args: argparse.Namespace) -> tuple:
     return argv, env
 
 
+def machine_free(text: str) -> str:
+    """Messages without this machine's paths: the repository, the kit's unpacked files in a
+    temporary folder, and the folder Dawn's binary was built in (kept in its stack traces)."""
+    text = text.replace(REPO + os.sep, "")
+    text = re.sub(r"(file://)?/tmp/[^/\s'\"]+/", "<unpacked>/", text)
+    return re.sub(r"/\S*?/third_party/dawn/", "dawn/", text)
+
+
 def run_webgpu(args: argparse.Namespace, out: str, report: dict) -> dict:
     argv, env = webgpu_command(args)
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=args.webgpu_timeout, env=env,
                           cwd=REPO)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     result = json.loads(lines[-1]) if lines else {"ok": False, "reason": f"node exited {proc.returncode}"}
-    result["stderrTail"] = proc.stderr.strip().splitlines()[-12:]
+    result["stderrTail"] = [machine_free(ln) for ln in proc.stderr.strip().splitlines()[-12:]]
+    if "reason" in result:
+        result["reason"] = machine_free(result["reason"])
     torch_rows = next((m["rows"] for m in report.get("torch", {}).get("models", [])
                        if m["model"].startswith("fmnist-adm-s")), [])
     for row in result.get("timings", []):

@@ -65,6 +65,12 @@ class GpuKitDryRun(unittest.TestCase):
             self.assertNotIn("Dawn did not load", web["reason"])
 
 
+    def test_the_report_names_no_path_of_this_machine(self) -> None:
+        text = json.dumps(self.report["webgpu"])
+        for root in ("/tmp/", "/home/", REPO):
+            self.assertNotIn(root, text)
+
+
 class TrainState(unittest.TestCase):
     def test_round_trip_is_float16_and_refuses_other_files(self) -> None:
         tmp = tempfile.mkdtemp()
