@@ -3,13 +3,12 @@
  * Prints a table and writes bench/reports/latest.json. Benchmarks measure; they never fail a
  * test. Needs a built app (`npm run bench` builds it) and Debian's Chromium.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-path.mjs';
+import { withServedApp } from '../scripts/servedApp';
 import type { ModelManifest } from '../src/core/manifest/types';
 import { coldStartInPage, timeExtractInPage, timeInPage } from './browser';
 import type { SectionResult } from './sections';
@@ -101,18 +100,6 @@ function timeTorch(): Row[] {
   }));
 }
 
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no server at ${url}`);
-}
-
 /** The feature engine's timings in the page: WASM (ours and default settings), extract, WebGPU, cold start. */
 async function engineTimings(browser: Browser, base: string, outputs: string[]): Promise<void> {
   const page = await browser.newPage();
@@ -189,18 +176,7 @@ async function engineTimings(browser: Browser, base: string, outputs: string[]):
 
 async function main(): Promise<void> {
   const outputs = ['eps', ...ALL];
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  const base = `http://localhost:${PORT}/`;
-  try {
-    await waitFor(base);
-    const browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'],
-    });
+  await withServedApp(PORT, async (browser, base) => {
     // `--no-sections`: only the feature-engine timings.
     const sections = process.argv.includes('--no-sections') ? [] : SECTIONS;
     for (const section of sections) {
@@ -209,14 +185,7 @@ async function main(): Promise<void> {
       sectionResults[section.name] = await section.run({ browser, base, quick });
     }
     if (!only) await engineTimings(browser, base, outputs);
-    await browser.close();
-  } finally {
-    try {
-      if (server.pid) process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      // the server is already gone
-    }
-  }
+  });
   if (!only) {
     for (const batch of [1, 32]) rows.push(await timeNode(outputs, batch));
     rows.push(...timeTorch());

@@ -6,11 +6,10 @@
  * explorer shows the default model's feature maps (a block selected, every heatmap drawn),
  * scrolls to the U-Net diagram and saves what the window shows. `--port N` (default 4339) if that port is taken.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS, chromiumPath } from './chromium-path.mjs';
+import { withServedApp } from './servedApp';
 
 const OUT = 'docs/screenshot.png';
 const VIEWPORT = { width: 1280, height: 960 };
@@ -37,85 +36,52 @@ function buildIfNeeded(): void {
   if (r.status !== 0) throw new Error('vite build failed');
 }
 
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`vite preview did not answer at ${url}`);
-}
-
 async function main(): Promise<void> {
   const start = performance.now();
   buildIfNeeded();
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  const base = `http://localhost:${PORT}/`;
-  try {
-    await waitFor(base);
-    const browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'],
+  await withServedApp(PORT, async (browser, base) => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(base);
+    // The explorer is ready when a block is selected on the U-Net diagram, its maps' title
+    // carries the key they were drawn for, no request is pending and every channel's heatmap
+    // canvas is painted (its pixels are opaque; a blank canvas is transparent).
+    await page.waitForFunction(
+      () => {
+        const selected = document.querySelector('svg.unet [aria-pressed="true"]');
+        const title = document.querySelector('[data-testid="maps-title"]');
+        const busy = document.querySelector('.feature-maps[aria-busy="true"]');
+        const cells = [
+          ...document.querySelectorAll<HTMLCanvasElement>('[data-testid="channel-grid"] canvas'),
+        ];
+        return (
+          !!selected &&
+          !!title?.getAttribute('data-key') &&
+          !busy &&
+          cells.length > 0 &&
+          cells.every((c) => c.getContext('2d')!.getImageData(0, 0, 1, 1).data[3] === 255)
+        );
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+    // The model panel fills the top of the first screen: scroll to the U-Net diagram so the
+    // picture holds the blocks, the timestep, x₀ and x_t and the selected block's maps. Then
+    // two frames, so the canvases are painted before the picture is taken.
+    await page.evaluate(async () => {
+      document.querySelector('section.diagram')!.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -12);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     });
-    try {
-      const context = await browser.newContext({ viewport: VIEWPORT });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(err.message));
-      await page.goto(base);
-      // The explorer is ready when a block is selected on the U-Net diagram, its maps' title
-      // carries the key they were drawn for, no request is pending and every channel's heatmap
-      // canvas is painted (its pixels are opaque; a blank canvas is transparent).
-      await page.waitForFunction(
-        () => {
-          const selected = document.querySelector('svg.unet [aria-pressed="true"]');
-          const title = document.querySelector('[data-testid="maps-title"]');
-          const busy = document.querySelector('.feature-maps[aria-busy="true"]');
-          const cells = [
-            ...document.querySelectorAll<HTMLCanvasElement>('[data-testid="channel-grid"] canvas'),
-          ];
-          return (
-            !!selected &&
-            !!title?.getAttribute('data-key') &&
-            !busy &&
-            cells.length > 0 &&
-            cells.every((c) => c.getContext('2d')!.getImageData(0, 0, 1, 1).data[3] === 255)
-          );
-        },
-        undefined,
-        { timeout: 120_000 },
-      );
-      // The model panel fills the top of the first screen: scroll to the U-Net diagram so the
-      // picture holds the blocks, the timestep, x₀ and x_t and the selected block's maps. Then
-      // two frames, so the canvases are painted before the picture is taken.
-      await page.evaluate(async () => {
-        document.querySelector('section.diagram')!.scrollIntoView({ block: 'start' });
-        window.scrollBy(0, -12);
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      });
-      if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
-      const key = await page.getByTestId('maps-title').getAttribute('data-key');
-      await page.screenshot({ path: OUT });
-      await context.close();
-      const seconds = ((performance.now() - start) / 1000).toFixed(1);
-      console.log(`${OUT}: ${VIEWPORT.width}×${VIEWPORT.height}, maps ${key} (${seconds} s)`);
-    } finally {
-      await browser.close();
-    }
-  } finally {
-    try {
-      if (server.pid) process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      // the server is already gone
-    }
-  }
+    if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
+    const key = await page.getByTestId('maps-title').getAttribute('data-key');
+    await page.screenshot({ path: OUT });
+    await context.close();
+    const seconds = ((performance.now() - start) / 1000).toFixed(1);
+    console.log(`${OUT}: ${VIEWPORT.width}×${VIEWPORT.height}, maps ${key} (${seconds} s)`);
+  });
 }
 
 main().catch((err: unknown) => {
