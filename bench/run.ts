@@ -14,7 +14,7 @@ import { coldStartInPage, timeExtractInPage, timeInPage } from './browser';
 import type { SectionResult } from './sections';
 import { SECTIONS } from './sections';
 
-const PORT = 4329;
+const PORT = Number(process.env.DIFFPROBE_BENCH_PORT ?? 4329);
 const MODEL_DIR = 'public/models/fmnist-adm-s';
 const MODEL_URL = 'models/fmnist-adm-s/';
 const manifest = JSON.parse(readFileSync(`${MODEL_DIR}/manifest.json`, 'utf8')) as ModelManifest;
