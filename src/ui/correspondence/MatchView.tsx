@@ -94,7 +94,11 @@ export function MatchView({ S, C, range }: { S: number; C: number; range: [numbe
           {c.targetImage ? c.targetImage.label : 'Target'}
           <br />
           Best match:{' '}
-          <output data-testid="best-match" data-key={fresh?.key ?? ''}>
+          <output
+            data-testid="best-match"
+            data-key={fresh?.key ?? ''}
+            data-point={fresh ? fresh.point.join(',') : ''}
+          >
             {fresh ? `${fresh.best.x}, ${fresh.best.y}` : '—'}
           </output>
           {fresh && (
