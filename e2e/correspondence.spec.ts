@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePng } from '../src/core/image/png';
 import { launch, openApp, screenshot } from './support/browser';
 
 const S = 32;
@@ -98,6 +99,17 @@ describe('correspondence (WASM)', () => {
     await expect.poll(() => matchKey(page, 7), WAIT).toBe(`item:${other!.slice(5)}`);
     await matched(page);
     expect(await page.getByTestId('true-point').count()).toBe(0);
+
+    // A file as the target: it becomes the select's choice and is matched against.
+    const rgb = new Uint8Array(40 * 40 * 3).map((_, i) => (i * 7) % 251);
+    await page.getByLabel('Open a target image file').setInputFiles({
+      name: 'pattern.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(encodePng(rgb, 40, 40, 3)),
+    });
+    await expect.poll(() => target.inputValue(), WAIT).toBe('file:pattern.png');
+    await expect.poll(() => matchKey(page, 7), WAIT).toBe('file:pattern.png');
+    await matched(page);
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
     await context.close();
