@@ -37,6 +37,14 @@ async function matchKey(page: Page, part: number): Promise<unknown> {
 /** A click on source pixel (x, y) of the S×S image. */
 async function clickSource(page: Page, x: number, y: number): Promise<void> {
   const canvas = page.getByRole('img', { name: 'Source: click a point' });
+  // The explorer's own maps first, so the page's layout is settled before the click.
+  await page.waitForFunction(
+    () =>
+      !!document.querySelector('[data-testid="maps-title"]')?.getAttribute('data-key') &&
+      !document.querySelector('.feature-maps[aria-busy="true"]'),
+    undefined,
+    { timeout: 120_000 },
+  );
   await canvas.evaluate((e) => e.scrollIntoView({ block: 'center' }));
   const box = (await canvas.boundingBox())!;
   await page.mouse.click(box.x + ((x + 0.5) / S) * box.width, box.y + ((y + 0.5) / S) * box.height);

@@ -101,10 +101,11 @@ async function matchShot(page: Page): Promise<void> {
   const S = 32;
   const canvas = page.getByRole('img', { name: 'Source: click a point' });
   await canvas.waitFor({ timeout: 120_000 });
+  // The explorer's own maps first, so the page's layout is settled before the click.
   await page.waitForFunction(
     () =>
-      document.querySelector('section.correspondence')?.getAttribute('aria-busy') === 'false' &&
-      /^maps in/.test(document.querySelector('[data-testid="corr-status"]')?.textContent ?? ''),
+      !!document.querySelector('[data-testid="maps-title"]')?.getAttribute('data-key') &&
+      !document.querySelector('.feature-maps[aria-busy="true"]'),
     undefined,
     { timeout: 120_000 },
   );
@@ -115,7 +116,7 @@ async function matchShot(page: Page): Promise<void> {
     () =>
       document.querySelector('[data-testid="best-match"]')?.getAttribute('data-point') === '16,12',
     undefined,
-    { timeout: 30_000 },
+    { timeout: 120_000 },
   );
   await page.evaluate(
     () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),

@@ -90,6 +90,10 @@ describe('correspondence controller', () => {
     const { store, engine, c } = setup();
     store.getState().setCorrespondence({ warp: { dx: 2, dy: 1, scale: 1, rotate: 0 }, samples: 3 });
     c.start();
+    // Nothing runs before the first click; the target is shown all the same.
+    await until(() => store.getState().correspondence.targetImage !== null);
+    expect(engine.calls).toHaveLength(0);
+    c.probe(0, 0);
     await until(() => store.getState().correspondence.status === 'ready');
     expect(engine.calls.map((k) => [k.req.seed, k.req.pool, k.req.blocks, k.items.length])).toEqual(
       [

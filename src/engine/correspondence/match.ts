@@ -53,6 +53,14 @@ export function correspondenceKey(s: AppState): string | null {
   ]);
 }
 
+/** What the target image depends on: the model's image size, the source and the target. */
+function targetDisplayKey(s: AppState): string | null {
+  const m = s.model.summary?.manifest;
+  const img = s.explorer.image;
+  if (s.model.status !== 'ready' || !m || m.kind !== 'diffusion' || !img) return null;
+  return JSON.stringify([s.model.summary?.sha256, img.id, targetKey(s.correspondence)]);
+}
+
 /** Full-resolution maps of one block for a pair of images, averaged over k noise samples. */
 export async function pairMaps(
   engine: Pick<UnetEngine, 'extract'>,
@@ -115,6 +123,7 @@ export function createCorrespondence(deps: {
 }) {
   const { store, engine } = deps;
   const slot = new JobSlot();
+  const targetSlot = new JobSlot();
   const files = new Map<string, File>();
   let maps: {
     key: string;
@@ -233,17 +242,43 @@ export function createCorrespondence(deps: {
     store.getState().setCorrespondence({ target: { kind: 'file', name: file.name } });
   }
 
+  /** Shows the target before any click (no forward pass): a warp, a lookup or a decode. */
+  async function showTarget(): Promise<void> {
+    const job = targetSlot.start();
+    const s = store.getState();
+    const m = s.model.summary?.manifest;
+    if (!m || !s.explorer.image) return;
+    try {
+      const target = await resolveTarget(s, m);
+      if (job.isLatest()) store.getState().setCorrespondence({ targetImage: target });
+    } catch (err) {
+      if (job.isLatest())
+        store.getState().setCorrespondence({ status: 'error', error: userMessage(err) });
+    } finally {
+      job.end();
+    }
+  }
+
   let started = false;
   return {
     probe,
     openTargetFile,
-    /** Follows the store from now on (once). */
+    /**
+     * Follows the store from now on (once). The maps are asked for from the first click on:
+     * until then the section costs the explorer no forward pass.
+     */
     start(): void {
       if (started) return;
       started = true;
       let last: string | null = null;
+      let lastTarget: string | null = null;
       const check = (s: AppState) => {
-        const key = correspondenceKey(s);
+        const tkey = targetDisplayKey(s);
+        if (tkey !== lastTarget) {
+          lastTarget = tkey;
+          if (tkey) void showTarget();
+        }
+        const key = s.correspondence.point ? correspondenceKey(s) : null;
         if (key === last) return;
         last = key;
         if (key) void request(key);

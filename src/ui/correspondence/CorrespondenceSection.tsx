@@ -58,7 +58,9 @@ export function CorrespondenceSection({ manifest }: { manifest: ModelManifest })
             ? 'computing the maps…'
             : status === 'ready'
               ? `maps in ${mapsMs.toFixed(0)} ms${noise === 'none' ? ' (no noise: one pass)' : ''}`
-              : ''}
+              : status === 'idle'
+                ? 'the first click computes the maps'
+                : ''}
         </span>
       </div>
       {error && (
