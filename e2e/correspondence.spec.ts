@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../src/core/image/png';
+import { withOutputs } from '../src/core/onnx/edit';
 import { launch, openApp, screenshot } from './support/browser';
 
 const S = 32;
@@ -138,6 +140,32 @@ describe('correspondence (WASM)', () => {
       /Best for classifying\s+block 14 at t = 10: 90\.4% \(the model card\)/,
     );
     expect(await page.locator('.corr-chart .bar').count()).toBe(19);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+  it('runs on your own model (an .onnx without a manifest) through the same path', async () => {
+    const { page, context, errors } = await openApp(browser);
+    await clickSource(page, 16, 12);
+    await matched(page);
+    const shipped = await matchKey(page, 0);
+    await page.getByLabel(/^Open your own model/).setInputFiles({
+      name: 'my-unet.onnx',
+      mimeType: 'application/octet-stream',
+      // A plain export (only the predicted noise is an output): other bytes, another hash.
+      buffer: Buffer.from(
+        withOutputs(readFileSync('public/models/fmnist-adm-s/model.onnx'), ['eps']),
+      ),
+    });
+    const form = page.getByRole('form', { name: 'Noise schedule' });
+    await form.getByRole('button', { name: 'Load with this schedule' }).click();
+    await expect
+      .poll(() => page.getByTestId('model-facts').innerText(), { timeout: 120_000 })
+      .toMatch(/your ONNX, blocks found from its graph/);
+    // The point stays; the maps are asked of the new model and the match redrawn.
+    await expect.poll(async () => (await matchKey(page, 0)) ?? shipped, WAIT).not.toBe(shipped);
+    const [x, y] = await matched(page);
+    expect(Math.abs(x - 19)).toBeLessThanOrEqual(S / 8);
+    expect(Math.abs(y - 14)).toBeLessThanOrEqual(S / 8);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -104,7 +104,7 @@ export function MatchView({ S, C, range }: { S: number; C: number; range: [numbe
           {fresh && (
             <span className="muted">
               {' '}
-              (cosine {fresh.best.value.toFixed(3)}; {fresh.ms.toFixed(1)} ms)
+              (cosine {fresh.best.value.toFixed(3)}; {fresh.ms.toFixed(2)} ms)
             </span>
           )}
           {fresh?.truth && off !== null && (
