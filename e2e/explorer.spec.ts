@@ -229,7 +229,7 @@ describe('explorer', () => {
   it('generates samples with the same model, shows them denoising, and explores one', async () => {
     const { page, context } = await openApp(browser);
     await mapsKey(page);
-    await page.getByRole('spinbutton', { name: 'Samples' }).fill('2');
+    await page.getByRole('spinbutton', { name: 'Samples', exact: true }).fill('2');
     await page.getByRole('spinbutton', { name: 'DDIM steps' }).fill('8');
     await page.getByRole('spinbutton', { name: 'Sample seed' }).fill('4');
     const seen = page.evaluate(
