@@ -109,7 +109,7 @@ export async function extract(
       const why = skipped.length
         ? `; skipped ${skipped.length}: ${skipped[0]!.path}: ${skipped[0]!.reason}`
         : '';
-      throw new CliError(`${where}: no PNG images found${why}`);
+      throw new CliError(`${where}: no PNG, JPEG or WebP images found${why}`);
     }
     const created = await openCutSession(model, outputs, opts.threads);
     session = created.session;
@@ -134,7 +134,7 @@ export async function extract(
     const done: ImageItem[] = [];
     let failed = 0;
     io.err(
-      `extract: ${items.length} PNGs in ${src.classes.length} classes` +
+      `extract: ${items.length} images in ${src.classes.length} classes` +
         (skipped.length ? `; skipped ${skipped.length} other files` : '') +
         '\n',
     );
@@ -224,7 +224,7 @@ export async function extract(
     report(true);
     if (done.length === 0) {
       throw new CliError(
-        `${opts.images}: none of the ${items.length} PNGs could be decoded (${skipped.at(-1)?.reason ?? ''})`,
+        `${opts.images}: none of the ${items.length} images could be decoded (${skipped.at(-1)?.reason ?? ''})`,
       );
     }
     for (const w of writers) w.finish();

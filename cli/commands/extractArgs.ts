@@ -9,7 +9,7 @@ import type { Split } from '../shared/images';
 export interface ExtractOptions {
   /** A model folder (model.onnx + manifest.json) or a bare .onnx file. */
   model: string;
-  /** A folder or .zip of PNGs. */
+  /** A folder or .zip of PNG, JPEG and WebP images. */
   images: string;
   /** Output folder (created if missing). */
   out: string;
