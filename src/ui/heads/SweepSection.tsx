@@ -7,6 +7,7 @@ import { useAppStore } from '../../store';
 import { LineChart } from './LineChart';
 import { LiveNumberField } from './LiveNumberField';
 import { SweepHeatmap } from './SweepHeatmap';
+import { SweepResultInput } from './SweepResultInput';
 
 const ACC: [number, number] = [0, 1];
 
@@ -111,6 +112,7 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
           Cancel sweep
         </button>
       </div>
+      <SweepResultInput sha256={manifest?.sha256 ?? null} busy={busy} />
       {!trainable.ok && (
         <p className="error-text" id="heads-sweep-blocked" data-testid="heads-sweep-blocked">
           {trainable.reason}
