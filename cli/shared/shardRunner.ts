@@ -74,10 +74,17 @@ export class ShardRunner {
       return b.output;
     });
     this.outputs = [...new Set(outputs)];
-    this.cut = await openCutSession(model, this.outputs, this.options.threads, [
-      ...(this.options.device === 'cuda' ? ['cuda'] : []),
-      'cpu',
-    ]);
+    const providers = this.options.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+    try {
+      this.cut = await openCutSession(model, this.outputs, this.options.threads, providers);
+    } catch (e) {
+      if (this.options.device !== 'cuda') throw e;
+      throw new CliError(
+        `--device cuda: onnxruntime-node's CUDA provider did not load (${firstLine(e)}); it needs ` +
+          'Linux x64 with CUDA 12 + cuDNN 9 and the provider installed with onnxruntime-node ' +
+          '(npm install without ONNXRUNTIME_NODE_INSTALL_CUDA=skip)',
+      );
+    }
     this.model = model;
     this.src = src;
   }

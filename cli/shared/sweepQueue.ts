@@ -8,7 +8,7 @@
  * atomically under its own name, a job that runs twice writes the same file.
  */
 import { readFileSync } from 'node:fs';
-import { FlowProducer, Job, QueueEvents, Worker } from 'bullmq';
+import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { shardJobs, type ShardJob, type SweepPlan } from '../../src/core/sweep/plan';
 import { CliError, firstLine } from './errors';
@@ -80,18 +80,36 @@ export async function runQueued(
     })();
     try {
       const value = (await parent.waitUntilFinished(events)) as ProbeResults;
-      return value;
-    } catch (e) {
-      throw new CliError(`the queued sweep failed: ${firstLine(e)}`);
-    } finally {
       stop = true;
       await poll.catch(() => undefined);
       onProgress(jobs.length, jobs.length);
+      return value;
+    } catch (e) {
+      stop = true;
+      await poll.catch(() => undefined);
+      // The parent fails with "child … failed"; the child's own reason says why.
+      const why = (await childReason(firstLine(e), conns[0]!)) ?? firstLine(e);
+      throw new CliError(`the queued sweep failed: ${firstLine(why)}`);
     }
   } finally {
     await events.close();
     await flows.close();
     for (const c of conns) c.disconnect();
+  }
+}
+
+/** The failed reason of the child a parent's "child <key> failed" names, when it can be read. */
+async function childReason(message: string, connection: Redis): Promise<string | undefined> {
+  const id = /child \S*:([^:\s]+) failed/.exec(message)?.[1];
+  if (!id) return undefined;
+  const queue = new Queue(QUEUE_NAME, { connection });
+  try {
+    const child = await Job.fromId(queue, id);
+    return child?.failedReason || undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await queue.close();
   }
 }
 
@@ -122,7 +140,7 @@ export function startWorker(
     return r;
   };
   const conn = connect(url);
-  const process = async (job: Job): Promise<unknown> => {
+  const run = async (job: Job): Promise<unknown> => {
     if (job.name === 'shard') {
       const d = job.data as ShardData;
       const what = `shard ${d.job.shard} t=${d.job.t}`;
@@ -143,6 +161,11 @@ export function startWorker(
     throw new Error(`unknown job ${job.name}`);
   };
   const lockDuration = options.lockSeconds * 1000;
+  // Bad input (a CliError: a missing file, another model) fails at once; anything else is retried.
+  const process = (job: Job): Promise<unknown> =>
+    run(job).catch((e: unknown) => {
+      throw e instanceof CliError ? new UnrecoverableError(e.message) : e;
+    });
   const worker = new Worker(QUEUE_NAME, process, {
     connection: conn,
     concurrency: options.concurrency,
