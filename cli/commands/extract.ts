@@ -1,8 +1,8 @@
 /**
  * `diffprobe extract`: block features of a set of images, headless, as .npy files.
  *
- * For every image (PNG from a folder or zip, see ./images.ts): decode, fit to the model's input
- * (src/core/image/prepare.ts), noise to x_t with the seeded noise of (seed, item path, t) — or
+ * For every image (PNG, JPEG or WebP from a folder or zip, see ../shared/images.ts): decode, fit
+ * to the model's input (src/core/image/prepare.ts), noise to x_t with the seeded noise of (seed, item path, t) — or
  * feed x0 with `--noise none` — exactly as the app does (src/core/features/batch.ts), then ONE
  * forward pass per batch on the graph cut after the last requested block gives every requested
  * block, pooled p×p (adaptive average pooling) or kept whole with `--pool 0`.

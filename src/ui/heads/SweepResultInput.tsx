@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { SweepGrid } from '../../core/heads/sweep';
 import { resultGrid, parseSweepResult } from '../../core/sweep/result';
 import { useAppStore } from '../../store';
 
@@ -9,16 +10,19 @@ import { useAppStore } from '../../store';
  */
 export function SweepResultInput({ sha256, busy }: { sha256: string | null; busy: boolean }) {
   const setSweep = useAppStore((s) => s.setSweep);
+  const grid = useAppStore((s) => s.heads.sweep.grid);
   const notify = useAppStore((s) => s.notify);
-  const [note, setNote] = useState<{ text: string; other: boolean } | null>(null);
+  // The note belongs to the grid it drew: a later sweep (run or opened) hides it.
+  const [note, setNote] = useState<{ text: string; other: boolean; grid: SweepGrid } | null>(null);
   const open = async (file: File) => {
     try {
       const r = parseSweepResult(JSON.parse(await file.text()) as unknown);
       const other = sha256 !== null && r.model.sha256 !== sha256;
       const model = r.model.id ?? r.model.file;
+      const drawn = resultGrid(r);
       setSweep({
         status: 'done',
-        grid: resultGrid(r),
+        grid: drawn,
         fraction: 1,
         detail: `Opened ${file.name}: ${r.cells.length} probes of ${model}, pool ${r.pool}, ${r.dataset.images.train} train / ${r.dataset.images.test} test images.`,
         error: null,
@@ -27,6 +31,7 @@ export function SweepResultInput({ sha256, busy }: { sha256: string | null; busy
         totalMs: 0,
       });
       setNote({
+        grid: drawn,
         other,
         text: other
           ? `This result is from another model (sha256 ${r.model.sha256.slice(0, 12)}…), not the one loaded (${(sha256 ?? '').slice(0, 12)}…).`
@@ -53,7 +58,7 @@ export function SweepResultInput({ sha256, busy }: { sha256: string | null; busy
           }}
         />
       </label>
-      {note && (
+      {note && note.grid === grid && (
         <p
           className={note.other ? 'error-text' : 'muted'}
           role={note.other ? 'alert' : undefined}
