@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { ckaSection } from './cka';
+import { correspondenceSection } from './correspondence';
 import { paperModelSection } from './paper-model';
 import { explorerSection } from './explorer';
 import { datasetsSection } from './datasets';
@@ -45,4 +46,5 @@ export const SECTIONS: BenchSection[] = [
   headsSection,
   sweepSection,
   sweepCliSection,
+  correspondenceSection,
 ];

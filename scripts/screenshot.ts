@@ -5,13 +5,17 @@
  * (the production headers), opens it in Debian's headless Chromium at 1280×960, waits until the
  * explorer shows the default model's feature maps (a block selected, every heatmap drawn),
  * scrolls to the U-Net diagram and saves what the window shows. `--port N` (default 4339) if that port is taken.
+ * `--correspondence` instead writes docs/correspondence.png: the Correspondence section after a
+ * click on the source, matched on the default shifted copy (see matchShot below).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { withServedApp } from './servedApp';
 
-const OUT = 'docs/screenshot.png';
+const CORRESPONDENCE = process.argv.includes('--correspondence');
+const OUT = CORRESPONDENCE ? 'docs/correspondence.png' : 'docs/screenshot.png';
 const VIEWPORT = { width: 1280, height: 960 };
 const portAt = process.argv.indexOf('--port');
 const PORT = portAt >= 0 ? Number(process.argv[portAt + 1]) : 4339;
@@ -45,6 +49,11 @@ async function main(): Promise<void> {
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(base);
+    if (CORRESPONDENCE) {
+      await matchShot(page);
+      await context.close();
+      return;
+    }
     // The explorer is ready when a block is selected on the U-Net diagram, its maps' title
     // carries the key they were drawn for, no request is pending and every channel's heatmap
     // canvas is painted (its pixels are opaque; a blank canvas is transparent).
@@ -82,6 +91,38 @@ async function main(): Promise<void> {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
     console.log(`${OUT}: ${VIEWPORT.width}×${VIEWPORT.height}, maps ${key} (${seconds} s)`);
   });
+}
+
+/**
+ * The Correspondence section after a click on source pixel (16, 12) of the default image, matched
+ * on the copy shifted by (3, 2) at the default block 12, t = 90; the section alone is saved.
+ */
+async function matchShot(page: Page): Promise<void> {
+  const S = 32;
+  const canvas = page.getByRole('img', { name: 'Source: click a point' });
+  await canvas.waitFor({ timeout: 120_000 });
+  await page.waitForFunction(
+    () =>
+      document.querySelector('section.correspondence')?.getAttribute('aria-busy') === 'false' &&
+      /^maps in/.test(document.querySelector('[data-testid="corr-status"]')?.textContent ?? ''),
+    undefined,
+    { timeout: 120_000 },
+  );
+  await canvas.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.click(box.x + (16.5 / S) * box.width, box.y + (12.5 / S) * box.height);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="best-match"]')?.getAttribute('data-point') === '16,12',
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.evaluate(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+  );
+  const best = await page.getByTestId('best-match').innerText();
+  await page.locator('.corr-views').screenshot({ path: OUT });
+  console.log(`${OUT}: source (16, 12) → best match ${best}`);
 }
 
 main().catch((err: unknown) => {

@@ -148,6 +148,7 @@ const api = {
     progress: (p: ExtractProgress) => void,
     batchSize = 0,
     useCache = true,
+    cacheFull = false,
   ): Promise<ExtractResult> {
     return jobs.run(jobId, async (signal) => {
       return runExtract(
@@ -157,7 +158,7 @@ const api = {
         req,
         onBatch,
         progress,
-        { batchSize: batchSize > 0 ? batchSize : defaultBatch(), useCache },
+        { batchSize: batchSize > 0 ? batchSize : defaultBatch(), useCache, cacheFull },
         signal,
       );
     });

@@ -8,10 +8,12 @@ import { installCkaConsole } from './cka/console';
 import { compareModel } from './cka/compare';
 import { createCkaMap } from './cka/map';
 import { createCkaController } from './cka/run';
+import { createCorrespondence } from './correspondence/match';
+import { createCorrespondenceSweep } from './correspondence/sweep';
 import { currentDataset, installDatasetsConsole } from './datasets/access';
 import { createDatasetsController } from './datasets/actions';
 import { createExplorerFeatures } from './explorer/features';
-import { createExplorerImages } from './explorer/images';
+import { createExplorerImages, decodeFile } from './explorer/images';
 import { createSamples } from './explorer/samples';
 import { createExplorerStart } from './explorer/start';
 import { installHeadsConsole } from './heads/console';
@@ -62,6 +64,13 @@ const images = createExplorerImages({ store, dataset, sampleImage: samples.sampl
 export const { explorerDataset, showImage, openImageFile, refitImageFile, fileFitMode } = images;
 const features = createExplorerFeatures({ store, engine: unetEngine });
 export const startExplorer = createExplorerStart({ store, images, features });
+
+const corr = { store, engine: unetEngine, dataset: images.explorerDataset };
+const correspondence = createCorrespondence({ ...corr, decode: decodeFile });
+export const { probe: probeCorrespondence, openTargetFile } = correspondence;
+export const startCorrespondence = correspondence.start;
+const corrSweep = createCorrespondenceSweep(corr);
+export const { run: runCorrespondenceSweep, cancel: cancelCorrespondenceSweep } = corrSweep;
 
 export const {
   refreshDatasets,

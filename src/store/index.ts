@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { createCkaSlice } from './slices/cka';
+import { createCorrespondenceSlice } from './slices/correspondence';
 import { createDatasetsSlice } from './slices/datasets';
 import { createExplorerSlice } from './slices/explorer';
 import { createHeadsSlice } from './slices/heads';
@@ -22,6 +23,7 @@ export function createAppStore() {
     ...createDatasetsSlice(...a),
     ...createHeadsSlice(...a),
     ...createCkaSlice(...a),
+    ...createCorrespondenceSlice(...a),
   }));
 }
 

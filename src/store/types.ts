@@ -1,4 +1,5 @@
 import type { CkaSlice } from './slices/cka';
+import type { CorrespondenceSlice } from './slices/correspondence';
 import type { DatasetsSlice } from './slices/datasets';
 import type { ExplorerSlice } from './slices/explorer';
 import type { HeadsSlice } from './slices/heads';
@@ -16,4 +17,5 @@ export type AppState = RuntimeSlice &
   ExplorerSlice &
   DatasetsSlice &
   HeadsSlice &
-  CkaSlice;
+  CkaSlice &
+  CorrespondenceSlice;

@@ -57,6 +57,8 @@ async function computeBatch(
 export interface ExtractOptions {
   batchSize: number;
   useCache: boolean;
+  /** Cache full-resolution maps (pool 0) too, as correspondence asks; pooled ones always are. */
+  cacheFull?: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function runExtract(
   const shape = [manifest.image.channels, manifest.image.size, manifest.image.size] as const;
   const size = opts.batchSize;
   const t0 = performance.now();
-  const cacheable = req.pool > 0 && opts.useCache;
+  const cacheable = opts.useCache && (req.pool > 0 || opts.cacheFull === true);
   const hash = m.summary.sha256;
   let fromCache = 0;
   let computedItems = 0;

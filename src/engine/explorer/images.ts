@@ -10,7 +10,7 @@ import type { LabeledImages } from '../datasets/access';
 import { JobSlot } from '../jobSlot';
 import { userMessage } from '../workers/errors';
 
-async function decodeFile(file: File): Promise<PixelImage> {
+export async function decodeFile(file: File): Promise<PixelImage> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const isPng = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   if (isPng) return decodePng(bytes);

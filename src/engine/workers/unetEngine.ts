@@ -125,7 +125,12 @@ export class UnetEngine {
     items: FeatureItem[],
     req: FeatureRequest,
     onBatch: (batch: FeatureBatch) => void,
-    options: JobOptions<ExtractProgress> & { batchSize?: number; useCache?: boolean } = {},
+    options: JobOptions<ExtractProgress> & {
+      batchSize?: number;
+      useCache?: boolean;
+      /** Cache full-resolution (pool 0) maps too. */
+      cacheFull?: boolean;
+    } = {},
   ): Promise<ExtractResult> {
     await this.ensureModel();
     const batches = Comlink.proxy(onBatch);
@@ -139,6 +144,7 @@ export class UnetEngine {
           ctx.progress,
           options.batchSize ?? 0,
           options.useCache ?? true,
+          options.cacheFull ?? false,
         ),
       options,
     );

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { makeSchedule } from '../../core/schedule';
 import { startExplorer } from '../../engine/app';
 import { useAppStore } from '../../store';
+import { CorrespondenceSection } from '../correspondence/CorrespondenceSection';
 import { ModelPanel } from '../model/ModelPanel';
 import { FeatureMaps } from './FeatureMaps';
 import { ImageSource } from './ImageSource';
@@ -45,6 +46,7 @@ export function ExplorerPanel() {
             <FeatureMaps manifest={manifest} />
           </div>
           <Samples manifest={manifest} />
+          <CorrespondenceSection manifest={manifest} />
         </>
       ) : (
         <p className="muted">
