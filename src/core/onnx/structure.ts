@@ -223,7 +223,11 @@ function fromModules(graph: OnnxGraph, f: GraphFacts): StructureBlock[] | undefi
     return 'middle';
   };
   let staged = cands.map((c) => ({ c, stage: stageOf(c) }));
-  if (f.skips.length === 0) staged = stagesByLevel(staged, f);
+  if (f.skips.length === 0) {
+    // Without skip Concats the resolution must go down and back up again, as in a U-Net.
+    staged = stagesByLevel(staged, f);
+    if (!staged.some((s) => s.stage === 'decoder')) return undefined;
+  }
 
   // One middle block: several middle modules become one (named after their list when they
   // are all of it); none: the deepest encoder block is the middle.
