@@ -15,6 +15,8 @@ import { JobRegistry, throwIfCancelled } from './shared/jobs';
 import { transferables } from './shared/tensors';
 import { describeUnknownModel, symbolicBatch } from './unet/describeUnknownModel';
 import { runExtract } from './unet/extractJob';
+import { reviewBlocks } from './unet/reviewBlocks';
+import type { BlockNames, BlockReview } from '../src/protocol/blocks';
 import { runSample } from './unet/sampleJob';
 import type { LoadedDiffusion, LoadedModel } from './unet/types';
 import type {
@@ -69,6 +71,7 @@ const api = {
     source: ModelSource,
     progress: (p: LoadProgress) => void,
     schedule?: NoiseSchedule,
+    names?: BlockNames,
   ): Promise<ModelSummary> {
     return jobs.run(jobId, async (signal) => {
       const be = requireBackend();
@@ -86,7 +89,7 @@ const api = {
       const prepared =
         files.manifest || source.kind === 'onnx-url'
           ? { manifest: files.manifest, model: files.model }
-          : await describeUnknownModel(be, files, schedule);
+          : await describeUnknownModel(be, files, schedule, names);
       throwIfCancelled(signal);
       const manifest = prepared.manifest;
       const outputs = manifest
@@ -124,6 +127,11 @@ const api = {
       await previous?.runtime.release();
       return summary;
     });
+  },
+
+  /** The blocks proposed for a picked .onnx without a manifest, for the user to review. */
+  async reviewBlocks(jobId: string, source: ModelSource): Promise<BlockReview> {
+    return jobs.run(jobId, () => reviewBlocks(source));
   },
 
   /** One forward pass on raw feeds; returns the requested outputs (transferred). */

@@ -28,6 +28,8 @@ export interface InspectBlock {
   /** [C, H, W]; null when unknown (no forward pass and no manifest / value_info). */
   shape: number[] | null;
   output: string;
+  /** For a decoder block, the encoder block its skip connection reads (when known). */
+  mirror?: number;
 }
 
 export interface InspectResult {
@@ -36,6 +38,12 @@ export interface InspectResult {
   manifest: boolean;
   inputs: { name: string; dtype: string; shape: Dim[] | null }[];
   blocks: InspectBlock[];
+  /**
+   * How the blocks were found when there is no manifest (null with one): from `block_<n>`
+   * outputs, module paths (`style`: adm, diffusers, or generic for any numbered lists of
+   * modules), or the skip structure alone.
+   */
+  proposal: { source: string; style: string | null } | null;
   schedule: {
     kind: 'linear';
     T: number;
@@ -151,6 +159,7 @@ export async function inspect(
       stage: b.stage,
       shape: [b.channels, b.height, b.width],
       output: b.output,
+      ...(b.stage === 'decoder' && b.mirror !== undefined ? { mirror: b.mirror } : {}),
     }));
   } else {
     if (proposal.blocks.length === 0) {
@@ -165,6 +174,7 @@ export async function inspect(
         stage: b.stage,
         shape: known ? (s as number[]) : null,
         output: b.output,
+        ...(b.mirror !== undefined ? { mirror: b.mirror } : {}),
       };
     });
   }
@@ -215,6 +225,7 @@ export async function inspect(
     manifest: manifest !== undefined,
     inputs,
     blocks,
+    proposal: manifest ? null : { source: proposal.source, style: proposal.style ?? null },
     schedule,
     parameters: model.graph.parameterCount,
     warnings,

@@ -21,6 +21,7 @@ import { createHeadLibrary } from './heads/library';
 import { headsStorage } from './heads/storage';
 import { createHeadTrainer } from './heads/train';
 import { createModelLoader } from './model/load';
+import { createBlockReview } from './model/review';
 import { createRuntimeController, runtimeEvents, storedPreference } from './model/runtime';
 import { createSweepController } from './sweep/run';
 import { CkaEngine } from './workers/ckaEngine';
@@ -57,6 +58,9 @@ export const { loadModel, loadModelFiles, loadBuiltinModel } = createModelLoader
   store,
   engine: unetEngine,
 });
+
+/** The blocks proposed for an .onnx without a manifest, to review and rename before loading. */
+export const reviewModelFiles = createBlockReview(unetEngine);
 
 const samples = createSamples({ store, engine: unetEngine });
 export const { generateSamples, cancelSamples } = samples;

@@ -3,6 +3,7 @@ import { withOutputs } from '../../src/core/onnx/edit';
 import { parseModel } from '../../src/core/onnx/model';
 import { synthesizeManifest } from '../../src/core/onnx/synthesize';
 import type { ModelManifest } from '../../src/core/manifest/types';
+import type { BlockNames } from '../../src/protocol/blocks';
 import type { NoiseSchedule } from '../../src/core/schedule';
 import type { LoadedBackend } from '../ort/backend';
 import { ModelSourceError } from '../ort/loadModel';
@@ -11,12 +12,14 @@ import { ModelRuntime } from '../ort/modelRuntime';
 
 /**
  * A model without a manifest: propose its blocks from the graph, expose them as outputs, measure
- * their shapes with one forward pass and describe it with the given (or the paper's) schedule.
+ * their shapes with one forward pass and describe it with the given (or the paper's) schedule
+ * and the names the user gave its blocks in review.
  */
 export async function describeUnknownModel(
   be: LoadedBackend,
   files: ModelFiles,
   schedule: NoiseSchedule | undefined,
+  names?: BlockNames,
 ): Promise<{ manifest: ModelManifest; model: Uint8Array }> {
   let parsed: ReturnType<typeof parseModel>;
   try {
@@ -90,6 +93,7 @@ export async function describeUnknownModel(
       imageSize: size,
       channels,
       ...(schedule ? { schedule } : {}),
+      ...(names ? { names } : {}),
     });
     return { manifest, model };
   } catch (err) {

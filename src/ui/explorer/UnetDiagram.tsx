@@ -27,6 +27,8 @@ export function UnetDiagram({
   const size = scaleSqrt().domain([0, maxC]).range([10, 30]);
   const byIndex = new Map(layout.boxes.map((b) => [b.index, b]));
   const indices = layout.boxes.map((b) => b.index);
+  // The block's name (its module path, or the name the user gave it), when the manifest has one.
+  const nameOf = new Map(blocks.map((b) => [b.index, b.module ? `, ${b.module}` : '']));
 
   const key = (e: KeyboardEvent, index: number) => {
     let next: number | null = null;
@@ -86,11 +88,11 @@ export function UnetDiagram({
             role="button"
             tabIndex={on ? 0 : -1}
             aria-pressed={on}
-            aria-label={`Block ${b.index}, ${STAGE_NAMES[b.stage]}, ${b.channels} channels, ${b.height}×${b.width}`}
+            aria-label={`Block ${b.index}, ${STAGE_NAMES[b.stage]}, ${b.channels} channels, ${b.height}×${b.width}${nameOf.get(b.index) ?? ''}`}
             onClick={() => onSelect(b.index)}
             onKeyDown={(e) => key(e, b.index)}
           >
-            <title>{`Block ${b.index} · ${STAGE_NAMES[b.stage]} · ${b.channels}×${b.height}×${b.width}`}</title>
+            <title>{`Block ${b.index} · ${STAGE_NAMES[b.stage]} · ${b.channels}×${b.height}×${b.width}${nameOf.get(b.index) ?? ''}`}</title>
             <rect x={-s / 2} y={-s / 2} width={s} height={s} rx={3} />
             <text className="num" y={4} textAnchor="middle">
               {b.index}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import {
   DEFAULT_SCHEDULE_INPUT,
   parseScheduleInput,
@@ -12,10 +12,13 @@ export function ScheduleForm({
   fileName,
   onConfirm,
   onCancel,
+  children,
 }: {
   fileName: string;
   onConfirm: (s: NoiseSchedule) => void;
   onCancel: () => void;
+  /** More to review before loading (the proposed blocks), shown above the buttons. */
+  children?: ReactNode;
 }) {
   const [input, setInput] = useState<ScheduleInput>(DEFAULT_SCHEDULE_INPUT);
   const [error, setError] = useState<string | null>(null);
@@ -58,6 +61,7 @@ export function ScheduleForm({
           {error}
         </p>
       )}
+      {children}
       <button type="submit">Load with this schedule</button>{' '}
       <button type="button" onClick={onCancel}>
         Cancel
