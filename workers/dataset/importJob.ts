@@ -255,12 +255,18 @@ export async function runImport(
     try {
       await putBatch(meta, stored);
     } catch (e) {
-      if (!isQuotaError(e)) throw e;
       for (const s of stored) {
         meta.classes[s.label]!.count -= 1;
         meta.count -= 1;
         meta.bytes -= s.pixels.byteLength;
       }
+      // A failure before any image is stored keeps no empty dataset behind.
+      if (meta.count === 0) await deleteDataset(meta.id).catch(() => undefined);
+      if (!isQuotaError(e)) throw e;
+      if (meta.count === 0)
+        throw new QuotaError(
+          `The browser's storage is full${await estimateText()}: nothing of “${meta.name}” was saved. Delete a dataset you no longer need (or free disk space) and import again.`,
+        );
       meta.status = 'failed';
       meta.note = `storage is full after ${meta.count} images`;
       await putMeta(meta).catch(() => undefined);
@@ -270,8 +276,8 @@ export async function runImport(
     }
     report('importing');
   }
-  if (cancelled && meta.count === 0) {
-    // Cancelled before any image was stored: there is nothing to keep, so no empty entry stays.
+  if (meta.count === 0) {
+    // Nothing was stored (cancelled early, or no file was an image): no empty entry stays.
     await deleteDataset(meta.id);
     return { meta, cancelled, ms: performance.now() - started };
   }

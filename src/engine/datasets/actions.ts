@@ -10,6 +10,7 @@ import type {
   ImportResult,
   ImportSource,
 } from '../../protocol/datasets';
+import type { SkippedRecord } from '../../core/datasets/storedRecord';
 import type { AppStore } from '../appStore';
 import type { DatasetEngine, RunningImport } from '../workers/datasetEngine';
 import { userMessage } from '../workers/errors';
@@ -28,6 +29,35 @@ function outcome(result: ImportResult): string {
   return `${verb} “${m.name}”: ${parts.join(', ')}.`;
 }
 
+/** An import that stored nothing (its record is gone): why, with the first files named. */
+export function nothingImported(result: ImportResult): string {
+  const m = result.meta;
+  const named = m.skipped
+    .slice(0, 3)
+    .map((f) => `${f.path}: ${f.reason}`)
+    .join('; ');
+  const more = m.skippedCount > 3 ? `; ${(m.skippedCount - 3).toLocaleString('en')} more` : '';
+  const why =
+    m.skippedCount > 0
+      ? `${m.skippedCount.toLocaleString('en')} files skipped (${named}${more})`
+      : m.duplicateCount > 0
+        ? `every image is a duplicate`
+        : `no image files in class folders`;
+  return `Nothing was imported from “${m.name}”: ${why}. No dataset was kept.`;
+}
+
+/** The notice for stored records that could not be read (they are left as they are). */
+export function skippedRecordsText(skipped: SkippedRecord[]): string {
+  const named = skipped
+    .slice(0, 3)
+    .map((r) => `${r.key} (${r.reason})`)
+    .join('; ');
+  const more = skipped.length > 3 ? ` and ${skipped.length - 3} more` : '';
+  const n =
+    skipped.length === 1 ? 'A stored dataset record' : `${skipped.length} stored dataset records`;
+  return `${n} could not be read and ${skipped.length === 1 ? 'is' : 'are'} skipped: ${named}${more}. The other datasets are unaffected.`;
+}
+
 /** The datasets panel's actions on the app's store and the datasets worker. */
 export function createDatasetsController(deps: {
   store: AppStore;
@@ -35,6 +65,8 @@ export function createDatasetsController(deps: {
 }) {
   const { store, engine } = deps;
   let running: RunningImport | null = null;
+  /** Records already reported as unreadable (each is told once, not on every refresh). */
+  const toldSkipped = new Set<string>();
 
   async function refreshStorage(): Promise<void> {
     const [info, persisted] = await Promise.all([storageInfo(), isPersisted()]);
@@ -44,7 +76,10 @@ export function createDatasetsController(deps: {
   async function refreshDatasets(): Promise<DatasetMeta[]> {
     const s = store.getState();
     try {
-      const list = await engine.list();
+      const { datasets: list, skipped } = await engine.list();
+      const fresh = skipped.filter((r) => !toldSkipped.has(r.key));
+      for (const r of fresh) toldSkipped.add(r.key);
+      if (fresh.length) s.notify('warning', skippedRecordsText(fresh));
       let selected = selectedDatasetId();
       if (selected !== null && !list.some((m) => m.id === selected)) {
         selected = null;
@@ -92,7 +127,7 @@ export function createDatasetsController(deps: {
           `Import of “${m.name}” cancelled before any image was stored: nothing kept.`,
         );
       } else if (m.count === 0) {
-        s.notify('error', `“${m.name}” has no images in class folders: ${outcome(result)}`);
+        s.notify('error', nothingImported(result));
       } else {
         s.notify(m.skippedCount || m.duplicateCount ? 'warning' : 'info', outcome(result));
       }
