@@ -47,6 +47,8 @@ export class UnetEngine {
   private source: ModelSource | null = null;
   private loadedFor = -1;
   private schedule: NoiseSchedule | undefined;
+  /** Told when an extraction's features could not be cached (the job went on without). */
+  onCacheError: ((message: string) => void) | null = null;
 
   constructor(
     readonly bridge: WorkerBridge<UnetApi>,
@@ -129,7 +131,7 @@ export class UnetEngine {
   ): Promise<ExtractResult> {
     await this.ensureModel();
     const batches = Comlink.proxy(onBatch);
-    return this.bridge.call<ExtractResult, ExtractProgress>(
+    const result = await this.bridge.call<ExtractResult, ExtractProgress>(
       (api, ctx) =>
         api.extract(
           ctx.jobId,
@@ -142,6 +144,8 @@ export class UnetEngine {
         ),
       options,
     );
+    if (result.cacheError) this.onCacheError?.(result.cacheError);
+    return result;
   }
 
   /** DDIM samples; each step's x_t arrives through `onStep`. */
