@@ -30,6 +30,8 @@ export interface ImportOptions {
   split: SplitOptions;
   /** Items per IndexedDB transaction. */
   batchSize?: number;
+  /** The id of a partial dataset to complete from the same source (files stored are skipped). */
+  resume?: string;
   limits?: Partial<ImportLimits>;
 }
 

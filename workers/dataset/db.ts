@@ -123,6 +123,15 @@ export async function getItems(id: string): Promise<StoredItem[]> {
   )) as StoredItem[];
 }
 
+/** The paths of a dataset's stored images (their keys only; no pixels are read). */
+export async function getItemIds(id: string): Promise<Set<string>> {
+  const db = await openDb();
+  const keys = (await request(
+    db.transaction(ITEMS).objectStore(ITEMS).getAllKeys(datasetRange(id)),
+  )) as [string, number, string][];
+  return new Set(keys.map((k) => k[2]));
+}
+
 /** The first `count` items of one class. */
 export async function getClassItems(
   id: string,

@@ -101,8 +101,14 @@ export function createDatasetsController(deps: {
     store.getState().setSelectedDataset(id);
   }
 
-  /** Imports a source for the current model; resolves with the result (null on failure). */
-  async function importDataset(source: ImportSource): Promise<ImportResult | null> {
+  /**
+   * Imports a source for the current model; resolves with the result (null on failure). With
+   * `resume`, completes that partial dataset from the same source (what is stored is kept).
+   */
+  async function importDataset(
+    source: ImportSource,
+    resume?: DatasetMeta,
+  ): Promise<ImportResult | null> {
     const s = store.getState();
     if (running) {
       s.notify('warning', 'An import is already running: wait for it or cancel it first.');
@@ -114,7 +120,10 @@ export function createDatasetsController(deps: {
     const { fit, split } = s.datasets;
     s.setDatasetImport({ name: source.name, progress: null });
     void requestPersistence().then(() => refreshStorage());
-    const job = engine.import(source, { size, channels, fit, split }, (progress) =>
+    const options = resume
+      ? { size: resume.size, channels: resume.channels, fit: resume.fit, split, resume: resume.id }
+      : { size, channels, fit, split };
+    const job = engine.import(source, options, (progress) =>
       store.getState().setDatasetImport({ name: source.name, progress }),
     );
     running = job;
