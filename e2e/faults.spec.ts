@@ -7,7 +7,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigZip, classFolders, zip } from './support/datasetFixtures';
 import { baseURL, launch, openApp } from './support/browser';
-import { current, importing, notices, openDatasets, uploadZip } from './support/datasetPage';
+import {
+  current,
+  importing,
+  notices,
+  openDatasets,
+  settled,
+  uploadZip,
+} from './support/datasetPage';
 
 let browser: Browser;
 
@@ -107,16 +114,17 @@ describe('faults mid-job', () => {
     expect(await row.getByRole('button', { name: 'Delete interrupted' }).isEnabled()).toBe(true);
 
     // A zip that is not the one it came from is refused, and the partial dataset stays.
-    await importing(again, 'interrupted', () =>
-      again.getByLabel('The zip to resume interrupted from').setInputFiles({
-        ...file,
-        name: 'other.zip',
-        buffer: Buffer.from(zip(classFolders(['p', 'q'], 3))),
-      }),
-    );
-    expect(await notices(again)).toContain(
-      'the chosen zip holds none of the images stored in “interrupted”: choose the folder or zip it was imported from',
-    );
+    await again.getByLabel('The zip to resume interrupted from').setInputFiles({
+      ...file,
+      name: 'other.zip',
+      buffer: Buffer.from(zip(classFolders(['p', 'q'], 3))),
+    });
+    await expect
+      .poll(() => notices(again), { timeout: 60_000 })
+      .toContain(
+        '“interrupted” could not be imported: the chosen zip holds none of the images stored in “interrupted”: choose the folder or zip it was imported from',
+      );
+    await settled(again);
     expect(await row.textContent()).toContain(`${stored.toLocaleString('en')} images`);
 
     // Resumed from the same zip: the rest is imported, nothing twice.
@@ -140,16 +148,22 @@ describe('faults mid-job', () => {
     const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
     const origin = new URL(page.url()).origin;
     const cdp = await context.newCDPSession(page);
-    // No room for the features of even one batch.
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 64 * 1024 });
+    // No room for any feature: the quota is below what is stored already.
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.floor(usage / 2) });
     const cacheNotices = async () =>
       (
         await page.getByRole('list', { name: 'Messages' }).getByRole('listitem').allTextContents()
       ).filter((t) => t.includes('The feature cache is not being written')).length;
+    let before: number | undefined;
     for (let run = 0; run < 2; run++) {
       await sweep(page, '10', 3);
-      await expect.poll(() => sweepStatus(page), { timeout: 150_000, interval: 1000 }).toBe('done');
+      // This run's stats (not the last run's): they are set when it ends.
+      await expect
+        .poll(async () => (await sweepStats(page))?.totalMs, { timeout: 150_000, interval: 1000 })
+        .not.toBe(before);
       const stats = (await sweepStats(page))!;
+      before = stats.totalMs;
+      expect(stats.status).toBe('done');
       // Nothing was cached: the second run computes every image again.
       expect(stats.fromCache).toBe(0);
       expect(stats.computed).toBe(stats.images.train + stats.images.test);
@@ -174,7 +188,7 @@ describe('faults mid-job', () => {
       });
       const tx = db.transaction('meta', 'readwrite');
       const store = tx.objectStore('meta');
-      store.put({ id: 'ds-broken', name: 'broken', classes: 'x,y', count: 'many' });
+      store.put({ id: 'ds-broken', name: 'broken', size: 32, channels: 1, classes: 'x,y' });
       store.put({
         id: 'ds-old',
         name: 'older version',
