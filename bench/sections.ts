@@ -7,6 +7,7 @@ import { datasetsSection } from './datasets';
 import { headsSection } from './heads';
 import { sweepSection } from './sweep';
 import { sweepCliSection } from './sweep-cli';
+import { responsiveSection } from './responsive';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -47,4 +48,5 @@ export const SECTIONS: BenchSection[] = [
   sweepSection,
   sweepCliSection,
   correspondenceSection,
+  responsiveSection,
 ];

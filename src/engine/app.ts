@@ -22,7 +22,12 @@ import { headsStorage } from './heads/storage';
 import { createHeadTrainer } from './heads/train';
 import { createModelLoader } from './model/load';
 import { createBlockReview } from './model/review';
-import { createRuntimeController, runtimeEvents, storedPreference } from './model/runtime';
+import {
+  cacheErrorNotice,
+  createRuntimeController,
+  runtimeEvents,
+  storedPreference,
+} from './model/runtime';
 import { createSweepController } from './sweep/run';
 import { CkaEngine } from './workers/ckaEngine';
 import { createHeadsBridge, createUnetBridge } from './workers/create';
@@ -39,6 +44,7 @@ export const unetEngine = new UnetEngine(
   createUnetBridge(runtimeEvents(store)),
   storedPreference(),
 );
+unetEngine.onCacheError = cacheErrorNotice(store);
 
 /** The app's heads worker (tfjs): a crash shows as a notice. */
 const headsEngine = new HeadsEngine(

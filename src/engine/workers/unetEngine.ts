@@ -49,6 +49,8 @@ export class UnetEngine {
   private loadedFor = -1;
   private schedule: NoiseSchedule | undefined;
   private blockNames: BlockNames | undefined;
+  /** Told when an extraction's features could not be cached (the job went on without). */
+  onCacheError: ((message: string) => void) | null = null;
 
   constructor(
     readonly bridge: WorkerBridge<UnetApi>,
@@ -148,7 +150,7 @@ export class UnetEngine {
   ): Promise<ExtractResult> {
     await this.ensureModel();
     const batches = Comlink.proxy(onBatch);
-    return this.bridge.call<ExtractResult, ExtractProgress>(
+    const result = await this.bridge.call<ExtractResult, ExtractProgress>(
       (api, ctx) =>
         api.extract(
           ctx.jobId,
@@ -162,6 +164,8 @@ export class UnetEngine {
         ),
       options,
     );
+    if (result.cacheError) this.onCacheError?.(result.cacheError);
+    return result;
   }
 
   /** DDIM samples; each step's x_t arrives through `onStep`. */

@@ -2,6 +2,7 @@ import { formatBytes } from '../../core/datasets/limits';
 import { deleteDataset, selectDataset } from '../../engine/app';
 import { useAppStore } from '../../store';
 import type { DatasetMeta } from '../../protocol/datasets';
+import { ResumeImport } from './ResumeImport';
 
 const STATUS: Record<DatasetMeta['status'], string> = {
   // Still 'importing' when no import runs: it stopped without saying why (the page was closed,
@@ -67,6 +68,7 @@ export function DatasetList() {
               />{' '}
               <strong>{m.name}</strong> <span className="ds-hint">{summary(m, busy)}</span>
             </label>{' '}
+            <ResumeImport meta={m} disabled={busy} />{' '}
             <button
               type="button"
               disabled={busy}

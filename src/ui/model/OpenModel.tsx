@@ -5,7 +5,7 @@ import type { NoiseSchedule } from '../../core/schedule';
 import { loadModelFiles, reviewModelFiles, userMessage } from '../../engine/app';
 import type { BlockNames } from '../../protocol/blocks';
 import { useAppStore } from '../../store';
-import { filesFromDrop } from '../datasets/dropFiles';
+import { filesFromDrop, readFailure } from '../datasets/dropFiles';
 import { DropZone } from '../DropZone';
 import { BlockReview, type ReviewState } from './BlockReview';
 import { ScheduleForm } from './ScheduleForm';
@@ -52,11 +52,21 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
       return;
     }
     // Entries are read now (the DataTransfer empties after this handler); files after.
-    void filesFromDrop(data).then((dropped) => {
-      const files = dropped?.files ?? [];
-      const keep = new Set(modelFilesOfFolder(files.map((f) => f.path)));
-      take(files.filter((f) => keep.has(f.path)).map((f) => f.file));
-    });
+    void filesFromDrop(data).then(
+      (dropped) => {
+        const files = dropped?.files ?? [];
+        const keep = new Set(modelFilesOfFolder(files.map((f) => f.path)));
+        // A model file the browser could not read is named; nothing is loaded without it.
+        const lost = (dropped?.unreadable ?? []).filter((u) => modelFilesOfFolder([u.path]).length);
+        if (lost.length) {
+          const names = lost.map((u) => `${u.path}: ${u.reason}`).join('; ');
+          return useAppStore.getState().notify('error', `The model folder: ${names}.`);
+        }
+        take(files.filter((f) => keep.has(f.path)).map((f) => f.file));
+      },
+      (e: unknown) =>
+        useAppStore.getState().notify('error', `The dropped folder: ${readFailure(e)}.`),
+    );
   };
   const confirm = (schedule: NoiseSchedule) => {
     const files = pending;
