@@ -11,6 +11,7 @@ import { CliError, firstLine } from '../shared/errors';
 import { formatJson, type Io } from '../shared/io';
 import { DEFAULT_SCHEDULE, openModel, type OpenedModel } from '../shared/model';
 import { filledTensor, openCutSession } from '../shared/session';
+import type { NoiseSchedule } from '../../src/core/schedule';
 
 export interface InspectOptions {
   /** Run one forward pass to measure block shapes (default true). */
@@ -36,13 +37,7 @@ export interface InspectResult {
   manifest: boolean;
   inputs: { name: string; dtype: string; shape: Dim[] | null }[];
   blocks: InspectBlock[];
-  schedule: {
-    kind: 'linear';
-    T: number;
-    betaStart: number;
-    betaEnd: number;
-    source: 'manifest' | 'default';
-  };
+  schedule: NoiseSchedule & { source: 'manifest' | 'default' };
   /** Number of parameters stored in the ONNX file (initializer elements). */
   parameters: number;
   /** Things that look wrong but do not stop inspection (e.g. a sha256 mismatch). */
@@ -199,15 +194,9 @@ export async function inspect(
   }
 
   const s = manifest?.schedule;
-  const schedule = s
-    ? {
-        kind: s.kind,
-        T: s.T,
-        betaStart: s.betaStart,
-        betaEnd: s.betaEnd,
-        source: 'manifest' as const,
-      }
-    : { ...DEFAULT_SCHEDULE, source: 'default' as const };
+  const schedule: InspectResult['schedule'] = s
+    ? { ...s, source: 'manifest' }
+    : { ...DEFAULT_SCHEDULE, source: 'default' };
 
   return {
     model: opened.path,
