@@ -12,6 +12,13 @@ import { formatJson, type Io } from '../shared/io';
 import { DEFAULT_SCHEDULE, openModel, type OpenedModel } from '../shared/model';
 import { filledTensor, openCutSession } from '../shared/session';
 import type { NoiseSchedule } from '../../src/core/schedule';
+import {
+  assignRoles,
+  graphInputs,
+  unfillable,
+  unfillableMessage,
+} from '../../src/core/manifest/inputRoles';
+import type { InputRole } from '../../src/core/manifest/types';
 
 export interface InspectOptions {
   /** Run one forward pass to measure block shapes (default true). */
@@ -35,7 +42,15 @@ export interface InspectResult {
   model: string;
   sha256: string;
   manifest: boolean;
-  inputs: { name: string; dtype: string; shape: Dim[] | null }[];
+  /** Every graph input with its role (sample, timestep, class, context, other). */
+  inputs: {
+    name: string;
+    dtype: string;
+    shape: Dim[] | null;
+    role: InputRole;
+    classes?: number;
+    contextShape?: number[];
+  }[];
   blocks: InspectBlock[];
   schedule: NoiseSchedule & { source: 'manifest' | 'default' };
   /** Number of parameters stored in the ONNX file (initializer elements). */
@@ -133,10 +148,13 @@ export async function inspect(
   const warnings = [...opened.warnings];
 
   const proposal = proposeBlocks(model);
-  const inits = new Set(model.graph.initializers.map((t) => t.name));
-  const inputs = model.graph.inputs
-    .filter((i) => !inits.has(i.name))
-    .map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape ? [...i.shape] : null }));
+  const roles = assignRoles(graphInputs(model.graph), manifest, {
+    ...(proposal.image ? { image: proposal.image.name } : {}),
+    ...(proposal.timestep ? { timestep: proposal.timestep.name } : {}),
+  });
+  const inputs = roles.map((i) => ({ ...i, shape: i.shape ? [...i.shape] : null }));
+  const missing = unfillable(roles, 'cli');
+  if (missing.length) warnings.push(unfillableMessage(opened.path, missing, 'cli'));
 
   let blocks: InspectBlock[];
   if (manifest) {
