@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewriteModel, writeValueInfo } from '../src/core/onnx/edit';
 import { F, parseModel, type Dim } from '../src/core/onnx/model';
 import { forEachField, Writer } from '../src/core/onnx/wire';
+import { formatSnr, snrInfo } from '../src/core/explorer/timestep';
+import { makeSchedule } from '../src/core/schedule';
 import { launch, openApp } from './support/browser';
 
 const UNET = readFileSync('public/models/fmnist-adm-s/model.onnx');
@@ -98,6 +100,32 @@ describe('a model with an input nothing can fill', () => {
     expect(await factsTitle(page)).toBe(title);
     // The model that was loaded still runs: the explorer's maps are the same.
     expect(await mapsKey(page)).toBe(before);
+    await context.close();
+  });
+
+  it('loads an .onnx with the cosine schedule chosen in the form; the SNR follows it', async () => {
+    const { page, context } = await openApp(browser);
+    await mapsKey(page);
+    await page.getByLabel(/^Open your own model/).setInputFiles({
+      name: 'cosine-unet.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: UNET,
+    });
+    const form = page.getByRole('form', { name: 'Noise schedule' });
+    await form.getByRole('combobox', { name: 'Schedule kind' }).selectOption('cosine');
+    expect(await form.getByRole('textbox', { name: 'β start' }).count()).toBe(0);
+    await form.getByRole('button', { name: 'Load with this schedule' }).click();
+    await expect
+      .poll(() => page.getByTestId('model-facts').innerText(), { timeout: 120_000 })
+      .toMatch(/cosine \(s = 0\.008\), T = 1000 \(your choice\)/);
+    const caption = await page.locator('figcaption', { hasText: /^x_t, t = \d+$/ }).innerText();
+    const t = Number(/t = (\d+)/.exec(caption)![1]);
+    const cosine = formatSnr(snrInfo(makeSchedule({ kind: 'cosine', T: 1000 }), t));
+    const linear = formatSnr(
+      snrInfo(makeSchedule({ kind: 'linear', T: 1000, betaStart: 1e-4, betaEnd: 0.02 }), t),
+    );
+    expect(cosine).not.toBe(linear);
+    await expect.poll(() => page.getByTestId('snr').innerText()).toBe(cosine);
     await context.close();
   });
 });
