@@ -18,10 +18,10 @@ commands:
 
   extract --model <folder | model.onnx> --images <folder | zip> --t N --blocks LIST --out <dir>
           [--pool P] [--seed S] [--noise seeded|none] [--batch B] [--split train|test]
-          [--size N] [--fit crop|pad] [--threads N]
+          [--size N] [--fit crop|pad] [--threads N] [--cond NAME=INTEGER | NAME=FILE.npy …]
       Block features of every PNG, JPEG and WebP in a folder or zip (class subfolders give
-      labels; a train/ + test/ layout gives splits), as the app computes them: x_t from seeded noise keyed on
-      (seed, file path, t), one forward pass per batch for all blocks, adaptive-average-pooled
+      labels; a train/ + test/ layout gives splits), as the app computes them: x_t from
+      seeded noise keyed on (seed, file path, t), one forward pass per batch for all blocks, adaptive-average-pooled
       P×P. Writes <dir>/block_<n>.npy (float32 [N, C, P, P]; full [N, C, H, W] with --pool 0)
       and <dir>/index.json (files, labels, classes, skipped files, settings). Progress on
       stderr, a JSON summary on stdout.
@@ -38,6 +38,10 @@ commands:
                        centre crop) or pad (longer side to size, pad with black); smaller
                        images are padded centred with black (e.g. 28×28 → 32×32)
         --threads N    onnxruntime threads (${r('threads')})
+        --cond NAME=V  a value for a conditioning input (repeat per input): an integer class id
+                       for a class input (int labels [B], the same class for every image), or
+                       a .npy for a context input (float [B, L, D]): [L, D] or [1, L, D] is
+                       broadcast to every image, [N, L, D] gives one row per image
 
   cka --a <a.npy> --b <b.npy> [--method linear|minibatch] [--batch 256]
       Linear CKA of two representations of the same examples; prints {"cka": …} as JSON.

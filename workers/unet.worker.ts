@@ -13,7 +13,11 @@ import { FeatureCache } from './shared/featureCache';
 import { installErrorTransfer } from './shared/errorTransfer';
 import { JobRegistry, throwIfCancelled } from './shared/jobs';
 import { transferables } from './shared/tensors';
-import { describeUnknownModel, symbolicBatch } from './unet/describeUnknownModel';
+import {
+  checkInputsFillable,
+  describeUnknownModel,
+  symbolicBatch,
+} from './unet/describeUnknownModel';
 import { runExtract } from './unet/extractJob';
 import { reviewBlocks } from './unet/reviewBlocks';
 import type { BlockNames, BlockReview } from '../src/protocol/blocks';
@@ -92,6 +96,8 @@ const api = {
           : await describeUnknownModel(be, files, schedule, names);
       throwIfCancelled(signal);
       const manifest = prepared.manifest;
+      // An input nothing can fill is refused here, before the loaded model is replaced.
+      if (manifest) checkInputsFillable(files.name, prepared.model, manifest);
       const outputs = manifest
         ? [...Object.values(manifest.outputs ?? {}), ...manifest.blocks.map((b) => b.output)]
         : [];

@@ -11,6 +11,14 @@ import { CliError, firstLine } from '../shared/errors';
 import { formatJson, type Io } from '../shared/io';
 import { DEFAULT_SCHEDULE, openModel, type OpenedModel } from '../shared/model';
 import { filledTensor, openCutSession } from '../shared/session';
+import type { NoiseSchedule } from '../../src/core/schedule';
+import {
+  assignRoles,
+  graphInputs,
+  unfillable,
+  unfillableMessage,
+} from '../../src/core/manifest/inputRoles';
+import type { InputRole } from '../../src/core/manifest/types';
 
 export interface InspectOptions {
   /** Run one forward pass to measure block shapes (default true). */
@@ -36,7 +44,15 @@ export interface InspectResult {
   model: string;
   sha256: string;
   manifest: boolean;
-  inputs: { name: string; dtype: string; shape: Dim[] | null }[];
+  /** Every graph input with its role (sample, timestep, class, context, other). */
+  inputs: {
+    name: string;
+    dtype: string;
+    shape: Dim[] | null;
+    role: InputRole;
+    classes?: number;
+    contextShape?: number[];
+  }[];
   blocks: InspectBlock[];
   /**
    * How the blocks were found when there is no manifest (null with one): from `block_<n>`
@@ -44,13 +60,7 @@ export interface InspectResult {
    * modules), or the skip structure alone.
    */
   proposal: { source: string; style: string | null } | null;
-  schedule: {
-    kind: 'linear';
-    T: number;
-    betaStart: number;
-    betaEnd: number;
-    source: 'manifest' | 'default';
-  };
+  schedule: NoiseSchedule & { source: 'manifest' | 'default' };
   /** Number of parameters stored in the ONNX file (initializer elements). */
   parameters: number;
   /** Things that look wrong but do not stop inspection (e.g. a sha256 mismatch). */
@@ -146,10 +156,13 @@ export async function inspect(
   const warnings = [...opened.warnings];
 
   const proposal = proposeBlocks(model);
-  const inits = new Set(model.graph.initializers.map((t) => t.name));
-  const inputs = model.graph.inputs
-    .filter((i) => !inits.has(i.name))
-    .map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape ? [...i.shape] : null }));
+  const roles = assignRoles(graphInputs(model.graph), manifest, {
+    ...(proposal.image ? { image: proposal.image.name } : {}),
+    ...(proposal.timestep ? { timestep: proposal.timestep.name } : {}),
+  });
+  const inputs = roles.map((i) => ({ ...i, shape: i.shape ? [...i.shape] : null }));
+  const missing = unfillable(roles, 'cli');
+  if (missing.length) warnings.push(unfillableMessage(opened.path, missing, 'cli'));
 
   let blocks: InspectBlock[];
   if (manifest) {
@@ -209,15 +222,9 @@ export async function inspect(
   }
 
   const s = manifest?.schedule;
-  const schedule = s
-    ? {
-        kind: s.kind,
-        T: s.T,
-        betaStart: s.betaStart,
-        betaEnd: s.betaEnd,
-        source: 'manifest' as const,
-      }
-    : { ...DEFAULT_SCHEDULE, source: 'default' as const };
+  const schedule: InspectResult['schedule'] = s
+    ? { ...s, source: 'manifest' }
+    : { ...DEFAULT_SCHEDULE, source: 'default' };
 
   return {
     model: opened.path,
