@@ -7,6 +7,7 @@ import { createJobsSlice } from './slices/jobs';
 import { createModelSlice } from './slices/model';
 import { createNoticesSlice } from './slices/notices';
 import { createRuntimeSlice } from './slices/runtime';
+import { createTourSlice } from './slices/tour';
 import { createViewSlice } from './slices/view';
 import type { AppState } from './types';
 
@@ -22,6 +23,7 @@ export function createAppStore() {
     ...createDatasetsSlice(...a),
     ...createHeadsSlice(...a),
     ...createCkaSlice(...a),
+    ...createTourSlice(...a),
   }));
 }
 
