@@ -42,7 +42,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     id: 'block',
     title: 'What a block sees',
     text: [
-      'The diagram shows the U-Net’s blocks, numbered as in the paper: encoder, middle, then decoder. Block 12 is selected, one of the first decoder blocks after the bottleneck.',
+      'The diagram shows the U-Net’s blocks, numbered as in the paper (encoder, middle, then decoder); block 12, one of the first decoder blocks after the bottleneck, is selected.',
       'The heatmaps are its channels for this image at t = 90. Click other blocks: early blocks keep edges and pixels, later ones respond to whole parts of the garment.',
     ],
     panel: 'explorer',
@@ -75,7 +75,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'CKA and the X',
     text: [
       'CKA measures how alike two blocks’ features are on the same images: 1 is the same up to rotation and scale, 0 unrelated.',
-      'Look for the X: besides the diagonal, each encoder block resembles its mirror decoder block, the one its skip connection feeds.',
+      'Look for the X: besides the diagonal, the first encoder blocks are bright against the last decoder blocks, their mirrors, which the skip connections feed; the blocks around the bottleneck are unlike both.',
     ],
     panel: 'cka',
     result: 'cka',
@@ -84,7 +84,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     id: 'yours',
     title: 'Now try your own images',
     text: [
-      'Import a folder or zip of your own images (one folder per class), or take photos with the webcam. Everything stays on this computer.',
+      'Import a folder or zip of your own images (one folder per class), or take photos with the webcam; everything stays on this computer.',
       'Then train a head and run the sweep on them: does the best block move? The paper found that the best block and t differ from dataset to dataset.',
     ],
     panel: 'datasets',
