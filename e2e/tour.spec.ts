@@ -197,7 +197,8 @@ describe('the classroom tour (WASM)', () => {
     const second = await openApp(browser, '?tour=2');
     await waitStep(second.page, 1);
     await waitModel(second.page);
-    await expect.poll(() => new URL(second.page.url()).searchParams.get('block')).toBe('12');
+    await second.page.locator('svg.unet g.block[data-block="5"]').click();
+    await expect.poll(() => new URL(second.page.url()).searchParams.get('block')).toBe('5');
     expect(tourQuery(second.page)).toBe('2');
     await second.context.close();
   });

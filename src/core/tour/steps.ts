@@ -17,6 +17,8 @@ export interface TourStep {
   /** Two or three plain sentences: what to look at and why it matters. */
   text: string[];
   panel: TourPanel;
+  /** A CSS selector of the part of the panel the step is about (scrolled into view). */
+  anchor: string;
   /** The explorer's block and timestep this step sets. */
   explorer?: { block: number; t: number };
   /** The heads panel's block and timestep (a linear head). */
@@ -35,6 +37,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'The paper feeds the U-Net one noised image x_t and its timestep t, and reads its features on the way: the model itself is never changed.',
     ],
     panel: 'explorer',
+    anchor: 'fieldset.timestep',
     explorer: { block: 12, t: 300 },
     result: 'none',
   },
@@ -46,6 +49,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'The heatmaps are its channels for this image at t = 90. Click other blocks: early blocks keep edges and pixels, later ones respond to whole parts of the garment.',
     ],
     panel: 'explorer',
+    anchor: '.diagram',
     explorer: { block: 12, t: 90 },
     result: 'none',
   },
@@ -57,6 +61,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       `The head on block ${H.blocks[1]} classifies far better than the one on block ${H.blocks[0]}: the U-Net, trained only to denoise, has learned features that name the class.`,
     ],
     panel: 'heads',
+    anchor: '.heads-settings',
     heads: { block: H.blocks[1], t: H.t, pool: H.pool },
     result: 'heads',
   },
@@ -68,6 +73,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'Accuracy peaks in the first decoder blocks and at a small t; too much noise destroys the image, and the last blocks serve the pixels again.',
     ],
     panel: 'heads',
+    anchor: '.heads-sweep-view',
     result: 'sweep',
   },
   {
@@ -78,6 +84,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'Look for the X: besides the diagonal, the first encoder blocks are bright against the last decoder blocks, their mirrors, which the skip connections feed; the blocks around the bottleneck are unlike both.',
     ],
     panel: 'cka',
+    anchor: '.cka-views',
     result: 'cka',
   },
   {
@@ -88,6 +95,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'Then train a head and run the sweep on them: does the best block move? The paper found that the best block and t differ from dataset to dataset.',
     ],
     panel: 'datasets',
+    anchor: '#panel',
     result: 'none',
   },
 ];

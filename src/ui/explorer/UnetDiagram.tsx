@@ -86,7 +86,7 @@ export function UnetDiagram({
             role="button"
             tabIndex={on ? 0 : -1}
             aria-pressed={on}
-            aria-label={`Block ${b.index}, ${STAGE_NAMES[b.stage]}, ${b.channels} channels, ${b.height}×${b.width}`}
+            aria-label={`Block ${b.index}, ${b.channels} channels, ${STAGE_NAMES[b.stage]}, ${b.height}×${b.width}`}
             onClick={() => onSelect(b.index)}
             onKeyDown={(e) => key(e, b.index)}
           >

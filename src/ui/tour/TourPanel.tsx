@@ -23,6 +23,14 @@ function ownsArrows(target: EventTarget | null): boolean {
   return !['button', 'checkbox', 'radio', 'submit', 'reset'].includes(type);
 }
 
+function scrollBelowTour(selector: string): void {
+  const el = document.querySelector(selector);
+  if (!el) return;
+  const band = document.querySelector('.tour')?.getBoundingClientRect().height ?? 0;
+  const top = el.getBoundingClientRect().top + window.scrollY - band - 8;
+  window.scrollTo({ top: Math.max(0, top) });
+}
+
 /** The classroom tour: a step's text, its result, Back / Next, and keyboard control. */
 export function TourPanel() {
   const tour = useAppStore((s) => s.tour);
@@ -53,6 +61,13 @@ export function TourPanel() {
     if (tour.open && !wasOpen.current) heading.current?.focus();
     wasOpen.current = tour.open;
   }, [tour.open]);
+  // The part of the panel the step is about comes into view below the (sticky) tour.
+  const anchor = tour.open ? TOUR_STEPS[tour.step]!.anchor : null;
+  useEffect(() => {
+    if (!anchor) return;
+    const frame = requestAnimationFrame(() => scrollBelowTour(anchor));
+    return () => cancelAnimationFrame(frame);
+  }, [anchor, tour.dataStatus]);
   if (!tour.open) return null;
   const step = TOUR_STEPS[tour.step]!;
   const n = TOUR_STEPS.length;
