@@ -3,7 +3,6 @@
  * made once. The UI imports what it calls from here; every controller takes the store and its
  * workers as parameters (see docs/decisions.md), so tests build their own with fakes.
  */
-import { TOUR_FILE, TOUR_SETTINGS } from '../core/tour/data';
 import { useAppStore } from '../store';
 import { installCkaConsole } from './cka/console';
 import { compareModel } from './cka/compare';
@@ -22,7 +21,7 @@ import { createHeadTrainer } from './heads/train';
 import { createModelLoader } from './model/load';
 import { createRuntimeController, runtimeEvents, storedPreference } from './model/runtime';
 import { createSweepController } from './sweep/run';
-import { createTourController } from './tour/controller';
+import { createTourController, fetchTourData } from './tour/controller';
 import { startTourUrl } from './tour/url';
 import { CkaEngine } from './workers/ckaEngine';
 import { createHeadsBridge, createUnetBridge } from './workers/create';
@@ -109,19 +108,10 @@ installCkaConsole({ store, unet: unetEngine, dataset });
 
 const tour = createTourController({
   store,
-  fetchData: async () => {
-    const res = await fetch(new URL(`models/${TOUR_SETTINGS.model}/${TOUR_FILE}`, location.href));
-    if (!res.ok) throw new Error(`tour.json: HTTP ${res.status}`);
-    return res.json();
-  },
+  fetchData: fetchTourData,
   live: { trainHead: trainCurrentHead, runSweep: () => runSweep(), runCka: () => runCka() },
 });
 export const { startTour, goTo: goToTourStep, next: nextTourStep, back: backTourStep } = tour;
 export const { closeTour, recomputeLive } = tour;
-let tourUrlStarted = false;
-/** Opens the tour at the URL's `?tour=k` and keeps the URL following it (once). */
-export function startTourFromUrl(): void {
-  if (tourUrlStarted) return;
-  tourUrlStarted = true;
-  startTourUrl(store, tour.startTour);
-}
+/** Opens the tour at the URL's `?tour=k` and keeps the URL following it. */
+export const startTourFromUrl = () => startTourUrl(store, tour.startTour);

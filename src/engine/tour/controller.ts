@@ -6,7 +6,7 @@
  */
 import { defaultSpec } from '../../core/heads/spec';
 import { DEFAULT_TRAIN } from '../../core/heads/optim';
-import { TOUR_SETTINGS, validateTourData, type TourData } from '../../core/tour/data';
+import { TOUR_FILE, TOUR_SETTINGS, validateTourData, type TourData } from '../../core/tour/data';
 import { TOUR_STEPS, type TourStep } from '../../core/tour/steps';
 import type { AppState } from '../../store';
 import type { AppStore } from '../appStore';
@@ -69,6 +69,13 @@ function showCka(s: AppState, data: TourData): void {
     ms: data.seconds.cka * 1000,
     n,
   });
+}
+
+/** Reads the built-in model's tour.json (from the service worker's cache when offline). */
+export async function fetchTourData(): Promise<unknown> {
+  const res = await fetch(new URL(`models/${TOUR_SETTINGS.model}/${TOUR_FILE}`, location.href));
+  if (!res.ok) throw new Error(`${TOUR_FILE}: HTTP ${res.status}`);
+  return res.json();
 }
 
 export function createTourController(deps: TourDeps) {
