@@ -22,7 +22,7 @@ import { createModelLoader } from './model/load';
 import { createRuntimeController, runtimeEvents, storedPreference } from './model/runtime';
 import { createSweepController } from './sweep/run';
 import { createTourController, fetchTourData } from './tour/controller';
-import { startTourUrl } from './tour/url';
+import { startTourUrl } from './tour/tourUrl';
 import { CkaEngine } from './workers/ckaEngine';
 import { createHeadsBridge, createUnetBridge } from './workers/create';
 import { datasetEngine } from './workers/datasetEngine';
