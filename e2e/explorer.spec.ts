@@ -38,7 +38,7 @@ describe('explorer', () => {
     const blocks = page.locator('svg.unet g.block');
     await expect.poll(() => blocks.count(), { timeout: 60_000 }).toBe(19);
     expect(
-      await page.getByRole('button', { name: 'Block 10, 64 channels, middle, 8×8' }).count(),
+      await page.getByRole('button', { name: 'Block 10, middle, 64 channels, 8×8' }).count(),
     ).toBe(1);
     expect(await page.locator('svg.unet path.skip').count()).toBe(9);
     expect(await title(page)).toMatch(/^Block 12 \(decoder\): 64 channels × 8×8/);
