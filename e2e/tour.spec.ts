@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOUR_STEPS } from '../src/core/tour/steps';
-import { launch, openApp, screenshot } from './support/browser';
+import { launch, openApp } from './support/browser';
 
 /**
  * The classroom tour on WASM: every step by keyboard and by clicks, each step's panel state,
@@ -96,6 +96,12 @@ async function advance(page: Page, k: number, how: 'key' | 'click', dir: 'next' 
 async function waitStep(page: Page, k: number): Promise<void> {
   const code = `(${stepShown.toString()})(${JSON.stringify(TOUR_STEPS[k]!.id)}, ${k}, ${N})`;
   await expect.poll(() => page.evaluate<boolean>(code), { timeout: 60_000 }).toBe(true);
+}
+
+/** What the class sees: the viewport (a full-page capture would misplace the sticky tour). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png` });
 }
 
 async function waitModel(page: Page): Promise<void> {
