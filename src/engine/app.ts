@@ -29,6 +29,8 @@ import {
   storedPreference,
 } from './model/runtime';
 import { createSweepController } from './sweep/run';
+import { createTourController, fetchTourData } from './tour/controller';
+import { startTourUrl } from './tour/tourUrl';
 import { CkaEngine } from './workers/ckaEngine';
 import { createHeadsBridge, createUnetBridge } from './workers/create';
 import { datasetEngine } from './workers/datasetEngine';
@@ -122,3 +124,13 @@ export const { showCkaMap, cancelCkaMap } = createCkaMap({ store, cka: ckaEngine
 installDatasetsConsole();
 installHeadsConsole(sweep);
 installCkaConsole({ store, unet: unetEngine, dataset });
+
+const tour = createTourController({
+  store,
+  fetchData: fetchTourData,
+  live: { trainHead: trainCurrentHead, runSweep: () => runSweep(), runCka: () => runCka() },
+});
+export const { startTour, goTo: goToTourStep, next: nextTourStep, back: backTourStep } = tour;
+export const { closeTour, recomputeLive } = tour;
+/** Opens the tour at the URL's `?tour=k` and keeps the URL following it. */
+export const startTourFromUrl = () => startTourUrl(store, tour.startTour);

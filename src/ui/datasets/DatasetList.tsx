@@ -46,7 +46,7 @@ export function DatasetList() {
             : ''}
       </p>
       <ul role="radiogroup" aria-label="Dataset used by heads and CKA">
-        <li>
+        <li role="none">
           <label>
             <input
               type="radio"
@@ -58,7 +58,7 @@ export function DatasetList() {
           </label>
         </li>
         {list.map((m) => (
-          <li key={m.id} data-testid="dataset-row">
+          <li key={m.id} role="none" data-testid="dataset-row">
             <label>
               <input
                 type="radio"
