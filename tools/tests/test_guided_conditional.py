@@ -205,6 +205,13 @@ class ConditionalParityTest(unittest.TestCase):
                                                   "y": onnx.TensorProto.INT64})
         self.assertIn("--use_new_attention_order True", man["architecture"]["flags"])
         self.parity(cfg, model, out)
+        # The check command feeds y as well and passes on its own conversion.
+        from diffprobe_tools.guided import check
+
+        ckpt = os.path.join(self.tmp, "64x64_diffusion.pt")
+        rc = check.main([ckpt, "--config", "64x64_diffusion", *REDUCED["64x64_diffusion"], "--model", out,
+                         "--outputs", "eps,block_1,block_17,block_33", "--threads", "1"])
+        self.assertEqual(rc, 0)
 
     def test_128_reduced_heads_by_count_class_conditional(self):
         cfg, model, out, man = self.convert("128x128_diffusion")
