@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { trainLinear } from '../../src/core/heads/linearTrainer';
 import { mergeShards } from '../../src/core/sweep/merge';
-import { shardFileName, type SweepPlan } from '../../src/core/sweep/plan';
+import { shardFileName, type SweepPlan } from '../../src/core/sweep/sweepPlan';
 import type { SweepCell } from '../../src/core/sweep/result';
 import { CliError } from './errors';
 import { readStoredShard } from './shardRunner';

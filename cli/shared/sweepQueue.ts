@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { shardJobs, type ShardJob, type SweepPlan } from '../../src/core/sweep/plan';
+import { shardJobs, type ShardJob, type SweepPlan } from '../../src/core/sweep/sweepPlan';
 import { CliError, firstLine } from './errors';
 import { ShardRunner, type Device } from './shardRunner';
 import { trainProbes, type ProbeResults } from './sweepProbes';

@@ -6,7 +6,7 @@ import {
   splitItems,
   type SweepItem,
   type SweepPlan,
-} from './plan';
+} from './sweepPlan';
 import { mergeShards } from './merge';
 import { decodeShard, encodeShard, type ShardFeatures } from './shardFile';
 import { parseSweepResult, resultCsv, resultGrid } from './result';
