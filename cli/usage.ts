@@ -22,9 +22,9 @@ commands:
       Block features of every PNG, JPEG and WebP in a folder or zip (class subfolders give
       labels; a train/ + test/ layout gives splits; files that do not decode are listed), as
       the app computes them: x_t from seeded noise keyed on (seed, file path, t), one forward
-      pass per batch for all blocks, adaptive-average-pooled P×P. Writes <dir>/block_<n>.npy (float32 [N, C, P, P]; full [N, C, H, W] with --pool 0)
-      and <dir>/index.json (files, labels, classes, skipped files, settings). Progress on
-      stderr, a JSON summary on stdout.
+      pass per batch for all blocks, adaptive-average-pooled P×P. Writes <dir>/block_<n>.npy
+      (float32 [N, C, P, P]; full [N, C, H, W] with --pool 0) and <dir>/index.json (files,
+      labels, classes, skipped files, settings). Progress on stderr, a JSON summary on stdout.
         --t N          timestep, ${r('t')} and below the model's T
         --blocks LIST  e.g. 12,14 or 1-19 or all; blocks ${r('block')} that the model has
         --pool P       pool size, 0 keeps the full maps (default 2; ${r('pool')})
