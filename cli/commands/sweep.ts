@@ -155,7 +155,8 @@ export async function sweep(
       bar.update(done, done * perJob, (total - done) * perJob, done === total),
     );
     featureSeconds = (performance.now() - t0) / 1000;
-    computed = jobs.length;
+    computed = probes.computed;
+    stored = jobs.length - computed;
   } else {
     const runner = new ShardRunner(plan, store, { threads: opts.threads, device: 'cpu' });
     let images = 0;
@@ -201,7 +202,7 @@ export async function sweep(
     best: best && { block: best.block, t: best.t, testAccuracy: best.acc },
     images: probes.images,
     skipped: result.skipped.length,
-    jobs: { total: jobs.length, computed: opts.queue ? jobs.length : computed, stored },
+    jobs: { total: jobs.length, computed, stored },
     queue: opts.queue ?? null,
     seconds: Math.round((performance.now() - started) / 10) / 100,
     imagesPerSecond: Math.round((imagesDone / Math.max(featureSeconds, 1e-9)) * 10) / 10,
