@@ -37,11 +37,14 @@ export function writeAtomic(file: string, bytes: Uint8Array | string): void {
   }
 }
 
-/** A stored shard that is whole and holds what the plan asks (else undefined). */
-export function readStoredShard(file: string): ShardFeatures | undefined {
+/** A stored shard that is whole (else undefined); with `only`, just those blocks' rows. */
+export function readStoredShard(
+  file: string,
+  only?: ReadonlySet<number>,
+): ShardFeatures | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    return decodeShard(new Uint8Array(readFileSync(file)));
+    return decodeShard(new Uint8Array(readFileSync(file)), only);
   } catch {
     return undefined; // a damaged file is computed again
   }
@@ -105,7 +108,7 @@ export class ShardRunner {
   /** Computes a shard unless a whole copy is stored; true when it was computed. */
   async run(job: ShardJob): Promise<boolean> {
     const file = this.file(job);
-    if (readStoredShard(file)) return false;
+    if (readStoredShard(file, new Set())) return false;
     const shard = await this.compute(job);
     mkdirSync(this.store, { recursive: true });
     writeAtomic(file, encodeShard(shard));
