@@ -20,11 +20,11 @@ commands:
           [--pool P] [--seed S] [--noise seeded|none] [--batch B] [--split train|test]
           [--size N] [--fit crop|pad] [--threads N] [--cond NAME=INTEGER | NAME=FILE.npy …]
       Block features of every PNG, JPEG and WebP in a folder or zip (class subfolders give
-      labels; a train/ + test/ layout gives splits), as the app computes them: x_t from
-      seeded noise keyed on (seed, file path, t), one forward pass per batch for all blocks, adaptive-average-pooled
-      P×P. Writes <dir>/block_<n>.npy (float32 [N, C, P, P]; full [N, C, H, W] with --pool 0)
-      and <dir>/index.json (files, labels, classes, skipped files, settings). Progress on
-      stderr, a JSON summary on stdout.
+      labels; a train/ + test/ layout gives splits; files that do not decode are listed), as
+      the app computes them: x_t from seeded noise keyed on (seed, file path, t), one forward
+      pass per batch for all blocks, adaptive-average-pooled P×P. Writes <dir>/block_<n>.npy
+      (float32 [N, C, P, P]; full [N, C, H, W] with --pool 0) and <dir>/index.json (files,
+      labels, classes, skipped files, settings). Progress on stderr, a JSON summary on stdout.
         --t N          timestep, ${r('t')} and below the model's T
         --blocks LIST  e.g. 12,14 or 1-19 or all; blocks ${r('block')} that the model has
         --pool P       pool size, 0 keeps the full maps (default 2; ${r('pool')})
@@ -64,15 +64,16 @@ commands:
 
   sweep --model <folder | model.onnx> --images <folder | zip> --t LIST --out <dir>
           [--blocks LIST] [--pool P] [--seed S] [--shard N] [--batch B] [--epochs E]
-          [--test-percent Q] [--fit crop|pad] [--size N] [--threads N] [--store DIR]
-          [--queue redis://HOST:PORT] [--no-progress]
+          [--recipe default|paper] [--test-percent Q] [--fit crop|pad] [--size N]
+          [--threads N] [--store DIR] [--queue redis://HOST:PORT] [--no-progress]
       The Heads panel's sweep, headless: a linear probe per (block, t) with the app's trainer
-      and recipe (Adam, cosine, standardised; E epochs). Images (PNG, JPEG, WebP; files that do
-      not decode are listed) keep the dataset's train/ + test/ split, else a seeded stratified
-      split puts Q% of each class in test. Images are cut into shards of N; a shard at one t
-      is the unit of work: one U-Net pass per image for all blocks, stored atomically in the
-      store (default <dir>/shards). Rerunning the same command resumes from the stored
-      shards. Writes <dir>/sweep.json, sweep.csv and heatmap.png; a progress bar on stderr, a
+      and recipe (default: Adam, cosine, standardised; --recipe paper: SGD, StepLR; E epochs).
+      Images (PNG, JPEG, WebP; files that do not decode are listed) keep the dataset's
+      train/ + test/ split, else a seeded stratified split puts Q% of each class in test.
+      Images are cut into shards of N; a shard at one t is the unit of work: one U-Net pass
+      per image for all blocks, stored atomically in the store (default <dir>/shards).
+      Rerunning the same command resumes from the stored shards. Writes <dir>/sweep.json,
+      sweep.csv and heatmap.png; a progress bar on stderr, a
       JSON summary on stdout.
         --t LIST       timesteps, e.g. 10,50,90 (each ${r('t')}, below the model's T)
         --blocks LIST  e.g. 12,14 or 1-19 or all (default all)

@@ -1,6 +1,6 @@
 /**
  * `diffprobe sweep`: the Heads panel's block × t sweep, headless. Plans the sweep
- * (src/core/sweep/plan.ts: the dataset's split or a seeded stratified one, shards of images),
+ * (src/core/sweep/sweepPlan.ts: the dataset's split or a seeded stratified one, shards of images),
  * computes every (shard, t) that the store does not already hold — in this process, or queued
  * for `diffprobe worker`s with --queue — then trains one linear probe per (block, t) with the
  * app's trainer and writes sweep.json, sweep.csv and heatmap.png. Rerunning the same command
@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { DEFAULT_TRAIN } from '../../src/core/heads/optim';
+import { DEFAULT_TRAIN, PAPER_RECIPE } from '../../src/core/heads/optim';
 import { bestCell } from '../../src/core/heads/sweep';
 import { makeSchedule } from '../../src/core/schedule';
 import {
@@ -18,7 +18,7 @@ import {
   shardKeyText,
   splitItems,
   type SweepPlan,
-} from '../../src/core/sweep/plan';
+} from '../../src/core/sweep/sweepPlan';
 import { resultGrid, type SweepResult } from '../../src/core/sweep/result';
 import { CliError } from '../shared/errors';
 import { openImages } from '../shared/images';
@@ -90,7 +90,11 @@ export async function planSweep(
     batch: opts.batch,
     classes: src.classes,
     items: split.items,
-    train: { ...DEFAULT_TRAIN, epochs: opts.epochs, seed: opts.seed },
+    train: {
+      ...(opts.recipe === 'paper' ? PAPER_RECIPE : DEFAULT_TRAIN),
+      epochs: opts.epochs,
+      seed: opts.seed,
+    },
     skipped,
   };
   const shards = planShards(
@@ -151,7 +155,8 @@ export async function sweep(
       bar.update(done, done * perJob, (total - done) * perJob, done === total),
     );
     featureSeconds = (performance.now() - t0) / 1000;
-    computed = jobs.length;
+    computed = probes.computed;
+    stored = jobs.length - computed;
   } else {
     const runner = new ShardRunner(plan, store, { threads: opts.threads, device: 'cpu' });
     let images = 0;
@@ -197,7 +202,7 @@ export async function sweep(
     best: best && { block: best.block, t: best.t, testAccuracy: best.acc },
     images: probes.images,
     skipped: result.skipped.length,
-    jobs: { total: jobs.length, computed: opts.queue ? jobs.length : computed, stored },
+    jobs: { total: jobs.length, computed, stored },
     queue: opts.queue ?? null,
     seconds: Math.round((performance.now() - started) / 10) / 100,
     imagesPerSecond: Math.round((imagesDone / Math.max(featureSeconds, 1e-9)) * 10) / 10,

@@ -21,6 +21,8 @@ export interface SweepOptions {
   /** Images per forward pass inside a shard. */
   batch: number;
   epochs: number;
+  /** The Heads panel's training recipe: its default (Adam, cosine) or the paper's (SGD, StepLR). */
+  recipe: 'default' | 'paper';
   /** Percent of each class in test when the dataset has no train/ + test/ split. */
   testPercent: number;
   fit: FitMode;
@@ -93,6 +95,9 @@ export function parseSweepArgs(args: readonly string[]): SweepOptions {
       case '--epochs':
         o.epochs = intArg(a, next(), LIMITS.epochs);
         break;
+      case '--recipe':
+        o.recipe = choiceArg(a, next(), ['default', 'paper']);
+        break;
       case '--test-percent':
         o.testPercent = intArg(a, next(), LIMITS.testPercent);
         break;
@@ -139,6 +144,7 @@ export function parseSweepArgs(args: readonly string[]): SweepOptions {
     shard: o.shard ?? 256,
     batch: o.batch ?? 32,
     epochs: o.epochs ?? 10,
+    recipe: o.recipe ?? 'default',
     testPercent: o.testPercent ?? 20,
     fit: o.fit ?? 'crop',
     threads: o.threads ?? defaultThreads(),

@@ -9,7 +9,7 @@
  * root, '/'-separated, and sorted in natural order (digit runs compare as numbers: 2.png before
  * 10.png); they are the item ids the seeded noise is keyed on. Classes are the sorted class folder
  * names over the whole source (every split), so a label means the same class in train and test.
- * PNG, JPEG and WebP are decoded headless (./decode.ts); other images and non-image files are
+ * PNG, JPEG and WebP are decoded headless (./imageDecode.ts); other images and non-image files are
  * listed as skipped.
  * Pixels are decoded one item at a time by `load`; a zip is read by random access (its central
  * directory) with the app's zip reader, never unpacked whole.
@@ -37,7 +37,7 @@ import { entryProblem, readZipDirectory, readZipEntry } from '../../src/core/dat
 import type { RandomAccess, ZipEntry } from '../../src/core/datasets/zip';
 import type { DecodedImage } from '../../src/core/image/png';
 import type { LayoutItem, SkippedFile, Split } from '../../src/core/datasets/layout';
-import { decodeImage, HEADLESS_IMAGES } from './decode';
+import { decodeImage, HEADLESS_IMAGES } from './imageDecode';
 import { CliError } from './errors';
 
 export type { Split, SkippedFile } from '../../src/core/datasets/layout';

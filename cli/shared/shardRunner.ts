@@ -1,5 +1,5 @@
 /**
- * Computing a sweep's shards (src/core/sweep/plan.ts): the images of a shard at one t, fitted as
+ * Computing a sweep's shards (src/core/sweep/sweepPlan.ts): the images of a shard at one t, fitted as
  * the app fits them, noised with the seeded noise of (seed, item path, t), ONE forward pass per
  * batch on the graph cut after the last requested block, every block pooled p×p. Used by the
  * one-process sweep and by queued workers alike, so a shard is the same bits in both.
@@ -15,8 +15,8 @@ import { ImageDecodeError } from '../../src/core/image/png';
 import { prepareImage } from '../../src/core/image/prepare';
 import { adaptiveAvgPool2d } from '../../src/core/pool';
 import { makeSchedule } from '../../src/core/schedule';
-import type { ShardJob, SweepPlan } from '../../src/core/sweep/plan';
-import { shardFileName } from '../../src/core/sweep/plan';
+import type { ShardJob, SweepPlan } from '../../src/core/sweep/sweepPlan';
+import { shardFileName } from '../../src/core/sweep/sweepPlan';
 import { decodeShard, encodeShard, type ShardFeatures } from '../../src/core/sweep/shardFile';
 import { CliError, firstLine } from './errors';
 import { openImages, type ImageItem, type ImageSource } from './images';
@@ -37,11 +37,14 @@ export function writeAtomic(file: string, bytes: Uint8Array | string): void {
   }
 }
 
-/** A stored shard that is whole and holds what the plan asks (else undefined). */
-export function readStoredShard(file: string): ShardFeatures | undefined {
+/** A stored shard that is whole (else undefined); with `only`, just those blocks' rows. */
+export function readStoredShard(
+  file: string,
+  only?: ReadonlySet<number>,
+): ShardFeatures | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    return decodeShard(new Uint8Array(readFileSync(file)));
+    return decodeShard(new Uint8Array(readFileSync(file)), only);
   } catch {
     return undefined; // a damaged file is computed again
   }
@@ -60,8 +63,16 @@ export class ShardRunner {
     private readonly options: { threads: number; device: Device },
   ) {}
 
-  private async open(): Promise<void> {
-    if (this.cut) return;
+  private opening: Promise<void> | undefined;
+
+  /** Opens the model and images once, however many jobs (--concurrency) ask at the same time. */
+  private open(): Promise<void> {
+    this.opening ??= this.load();
+    this.opening.catch(() => (this.opening = undefined)); // a failed open is tried again
+    return this.opening;
+  }
+
+  private async load(): Promise<void> {
     const { plan } = this;
     const model = resolveModel(plan.model.path, plan.image.size);
     if (model.sha256 !== plan.model.sha256)
@@ -97,7 +108,7 @@ export class ShardRunner {
   /** Computes a shard unless a whole copy is stored; true when it was computed. */
   async run(job: ShardJob): Promise<boolean> {
     const file = this.file(job);
-    if (readStoredShard(file)) return false;
+    if (readStoredShard(file, new Set())) return false;
     const shard = await this.compute(job);
     mkdirSync(this.store, { recursive: true });
     writeAtomic(file, encodeShard(shard));
@@ -201,5 +212,6 @@ export class ShardRunner {
       this.cut.cleanup();
     }
     this.cut = undefined;
+    this.opening = undefined;
   }
 }

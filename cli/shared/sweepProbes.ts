@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { trainLinear } from '../../src/core/heads/linearTrainer';
 import { mergeShards } from '../../src/core/sweep/merge';
-import { shardFileName, type SweepPlan } from '../../src/core/sweep/plan';
+import { shardFileName, type SweepPlan } from '../../src/core/sweep/sweepPlan';
 import type { SweepCell } from '../../src/core/sweep/result';
 import { CliError } from './errors';
 import { readStoredShard } from './shardRunner';
@@ -30,15 +30,17 @@ export async function trainProbes(
   let failed: ProbeResults['failed'] = [];
   let images = { train: 0, test: 0 };
   for (const t of plan.ts) {
-    const shards = plan.shards.map((s) => {
-      const file = join(store, shardFileName(plan, { shard: s.index, t }));
-      const stored = readStoredShard(file);
-      if (!stored) throw new CliError(`${file}: the shard is missing or damaged`);
-      return stored;
-    });
-    const merged = mergeShards(plan, t, shards);
-    failed = merged.failed;
-    for (const b of merged.blocks) {
+    // Block by block: only one block's features of every image are in memory at a time.
+    for (const block of plan.blocks) {
+      const shards = plan.shards.map((s) => {
+        const file = join(store, shardFileName(plan, { shard: s.index, t }));
+        const stored = readStoredShard(file, new Set([block]));
+        if (!stored) throw new CliError(`${file}: the shard is missing or damaged`);
+        return stored;
+      });
+      const merged = mergeShards({ ...plan, blocks: [block] }, t, shards);
+      failed = merged.failed;
+      const b = merged.blocks[0]!;
       images = { train: b.data.trainY.length, test: b.data.testY.length };
       if (images.train === 0 || images.test === 0)
         throw new CliError('the sweep needs decodable images in both train and test');
@@ -52,7 +54,7 @@ export async function trainProbes(
         plan.train,
         { evalEveryEpoch: false, checkpoint: breathe },
       );
-      const cell = { block: b.block, t, pool: plan.pool, testAccuracy: out.curves.at(-1)!.testAcc };
+      const cell = { block, t, pool: plan.pool, testAccuracy: out.curves.at(-1)!.testAcc };
       cells.push(cell);
       onCell(cell);
     }

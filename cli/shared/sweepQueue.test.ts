@@ -55,6 +55,7 @@ describe.skipIf(!REDIS)('diffprobe sweep --queue (BullMQ on a loopback redis-ser
     a.proc.kill('SIGKILL');
     const summary = await running;
     expect(summary.jobs.total).toBe(16);
+    expect(summary.jobs.computed + summary.jobs.stored).toBe(16);
 
     // The killed job was taken over and finished by worker B.
     const what = /start (shard \d+ t=\d+)/.exec(started)![1]!;
@@ -77,6 +78,13 @@ describe.skipIf(!REDIS)('diffprobe sweep --queue (BullMQ on a loopback redis-ser
       const q = readFileSync(join(queuedOut, 'shards', f));
       expect(q.equals(readFileSync(join(localOut, 'shards', f)))).toBe(true);
     }
+
+    // Queued again: every job finds its shard stored; the same cells.
+    const again = await sweep(
+      parseSweepArgs([...common, ...more, '--out', queuedOut, '--queue', url]),
+    );
+    expect(again.jobs).toEqual({ total: 16, computed: 0, stored: 16 });
+    expect(read(queuedOut).cells).toEqual(read(localOut).cells);
     await stopProcess(b.proc);
   }, 180_000);
 });

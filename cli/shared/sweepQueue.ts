@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { shardJobs, type ShardJob, type SweepPlan } from '../../src/core/sweep/plan';
+import { shardJobs, type ShardJob, type SweepPlan } from '../../src/core/sweep/sweepPlan';
 import { CliError, firstLine } from './errors';
 import { ShardRunner, type Device } from './shardRunner';
 import { trainProbes, type ProbeResults } from './sweepProbes';
@@ -41,7 +41,8 @@ export function readPlan(planFile: string): SweepPlan {
 
 /**
  * Enqueues a sweep as a flow and waits for its parent (the probes). `onProgress` hears the
- * number of finished (shard, t) jobs across all workers.
+ * number of finished (shard, t) jobs across all workers; `computed` counts the jobs that
+ * computed their shard (the others found it stored).
  */
 export async function runQueued(
   url: string,
@@ -49,7 +50,7 @@ export async function runQueued(
   planFile: string,
   store: string,
   onProgress: (done: number, total: number) => void,
-): Promise<ProbeResults> {
+): Promise<ProbeResults & { computed: number }> {
   const conns = [connect(url), connect(url)];
   const flows = new FlowProducer({ connection: conns[0]! });
   const events = new QueueEvents(QUEUE_NAME, { connection: conns[1]! });
@@ -83,7 +84,9 @@ export async function runQueued(
       stop = true;
       await poll.catch(() => undefined);
       onProgress(jobs.length, jobs.length);
-      return value;
+      // Each shard job returns whether it computed its shard or found it stored.
+      const children = Object.values(await parent.getChildrenValues()) as { computed?: boolean }[];
+      return { ...value, computed: children.filter((c) => c.computed === true).length };
     } catch (e) {
       stop = true;
       await poll.catch(() => undefined);

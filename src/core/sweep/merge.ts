@@ -4,7 +4,7 @@
  * exactly one row of exactly the shard that holds it.
  */
 import type { HeadData } from '../heads/training';
-import type { SweepPlan } from './plan';
+import type { SweepPlan } from './sweepPlan';
 import type { ShardFeatures } from './shardFile';
 
 export interface MergedBlock {

@@ -23,6 +23,9 @@ export interface ShardFeatures {
 
 const MAGIC = 'DPSHARD1';
 
+/** Float32Array's own byte order is the file's (little-endian): rows copy as bytes. */
+const LITTLE_ENDIAN = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
+
 function rowSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -48,12 +51,21 @@ export function encodeShard(s: ShardFeatures): Uint8Array {
   out.set(header, 12);
   let at = start;
   for (const b of s.blocks) {
-    for (let i = 0; i < b.data.length; i++, at += 4) view.setFloat32(at, b.data[i]!, true);
+    if (LITTLE_ENDIAN) {
+      out.set(new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength), at);
+      at += b.data.byteLength;
+    } else {
+      for (let i = 0; i < b.data.length; i++, at += 4) view.setFloat32(at, b.data[i]!, true);
+    }
   }
   return out;
 }
 
-export function decodeShard(bytes: Uint8Array): ShardFeatures {
+/**
+ * Reads a shard file; with `only`, just those blocks' rows (the others are skipped, so a sweep
+ * can train block by block without holding every block of every image at once).
+ */
+export function decodeShard(bytes: Uint8Array, only?: ReadonlySet<number>): ShardFeatures {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC)
     throw new RangeError('not a diffprobe shard file');
@@ -66,13 +78,25 @@ export function decodeShard(bytes: Uint8Array): ShardFeatures {
     blocks: { index: number; shape: number[] }[];
   };
   let at = Math.ceil((12 + n) / 4) * 4;
-  const blocks = h.blocks.map((b) => {
+  const blocks: ShardBlock[] = [];
+  for (const b of h.blocks) {
     const count = h.rows.length * rowSize(b.shape);
     if (at + count * 4 > bytes.length) throw new RangeError('the shard file is cut short');
-    const data = new Float32Array(count);
-    for (let i = 0; i < count; i++, at += 4) data[i] = view.getFloat32(at, true);
-    return { index: b.index, shape: b.shape, data };
-  });
+    if (only && !only.has(b.index)) {
+      at += count * 4;
+      continue;
+    }
+    let data: Float32Array;
+    if (LITTLE_ENDIAN) {
+      const from = bytes.byteOffset + at;
+      data = new Float32Array(bytes.buffer.slice(from, from + count * 4));
+      at += count * 4;
+    } else {
+      data = new Float32Array(count);
+      for (let i = 0; i < count; i++, at += 4) data[i] = view.getFloat32(at, true);
+    }
+    blocks.push({ index: b.index, shape: b.shape, data });
+  }
   if (at !== bytes.length) throw new RangeError('the shard file has trailing bytes');
   return { t: h.t, rows: h.rows, failed: h.failed, blocks };
 }

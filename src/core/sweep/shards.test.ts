@@ -6,7 +6,7 @@ import {
   splitItems,
   type SweepItem,
   type SweepPlan,
-} from './plan';
+} from './sweepPlan';
 import { mergeShards } from './merge';
 import { decodeShard, encodeShard, type ShardFeatures } from './shardFile';
 import { parseSweepResult, resultCsv, resultGrid } from './result';
@@ -94,6 +94,13 @@ describe('sweep shard files and merging', () => {
     const back = decodeShard(encodeShard(s));
     expect(back).toEqual(s);
     expect(Object.is(back.blocks[0]!.data[0], -0)).toBe(true);
+    // One block only: the other is skipped, the file still checked whole.
+    const one = decodeShard(encodeShard(s), new Set([7]));
+    expect(one.blocks.map((b) => b.index)).toEqual([7]);
+    expect(one.blocks[0]).toEqual(s.blocks[1]);
+    expect(decodeShard(encodeShard(s), new Set()).blocks).toEqual([]);
+    const bytes = encodeShard(s);
+    expect(() => decodeShard(bytes.subarray(0, bytes.length - 4), new Set())).toThrow(/cut short/);
     expect(() => decodeShard(encodeShard(s).subarray(0, 40))).toThrow(/cut short/);
     expect(() => decodeShard(new Uint8Array(20))).toThrow(/not a diffprobe shard/);
   });
