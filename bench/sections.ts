@@ -5,6 +5,7 @@ import { explorerSection } from './explorer';
 import { datasetsSection } from './datasets';
 import { headsSection } from './heads';
 import { sweepSection } from './sweep';
+import { tourSection } from './tour';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -43,4 +44,5 @@ export const SECTIONS: BenchSection[] = [
   datasetsSection,
   headsSection,
   sweepSection,
+  tourSection,
 ];
