@@ -8,6 +8,7 @@ import { headsSection } from './heads';
 import { sweepSection } from './sweep';
 import { sweepCliSection } from './sweep-cli';
 import { responsiveSection } from './responsive';
+import { tourSection } from './tour';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -49,4 +50,5 @@ export const SECTIONS: BenchSection[] = [
   sweepCliSection,
   correspondenceSection,
   responsiveSection,
+  tourSection,
 ];

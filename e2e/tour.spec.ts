@@ -209,6 +209,36 @@ describe('the classroom tour (WASM)', () => {
     await second.context.close();
   });
 
+  it('recomputes the CKA matrix live on request, and the live matrix matches the precomputed one', async () => {
+    const { page, context, errors } = await openApp(browser, '?tour=5');
+    await waitStep(page, 4);
+    /** Block 1 × block 19, read with the matrix's own arrow keys (the tour must not move). */
+    const corner = async () => {
+      const readout = async () => {
+        await page.getByTestId('cka-matrix').focus();
+        for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+        for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowUp');
+        return (await page.getByTestId('cka-readout').textContent()) ?? '';
+      };
+      // The blocks are named with their stages once the model is in.
+      await expect
+        .poll(readout, { timeout: 120_000 })
+        .toMatch(/^block 1 \(encoder\) × block 19 \(decoder\): CKA /);
+      return Number(/CKA ([0-9.]+)/.exec(await readout())![1]);
+    };
+    const pre = await corner();
+    expect(await page.getByTestId('tour-counter').textContent()).toBe(`Step 5 of ${N}`);
+    await page.getByRole('button', { name: 'Recompute live' }).click();
+    await expect
+      .poll(() => page.getByTestId('tour-source').textContent(), { timeout: 240_000 })
+      .toBe('live');
+    expect(await page.getByTestId('cka-note').textContent()).not.toContain('precomputed');
+    const live = await corner();
+    expect(Math.abs(live - pre)).toBeLessThan(0.01);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('works offline after the first visit: the precomputed results come from the cache', async () => {
     const { page, context } = await openApp(browser);
     await page.evaluate(async () => {

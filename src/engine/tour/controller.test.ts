@@ -149,6 +149,25 @@ describe('the tour controller', () => {
     expect(store.getState().heads.sweep.grid?.blocks).toEqual([5]);
   });
 
+  it('names the blocks’ stages once the model is in, when the step came first', async () => {
+    const { store, tour } = setup();
+    tour.startTour(stepOf('cka'));
+    await flush();
+    expect(store.getState().cka.result?.matrix.rowLabels).toEqual([
+      'block 1',
+      'block 2',
+      'block 3',
+    ]);
+    const stages = ['encoder', 'middle', 'decoder'] as const;
+    const manifest = { blocks: blocks.map((index, i) => ({ index, stage: stages[i] })) };
+    store.getState().setModelReady({ kind: 'builtin', id: 'fmnist-adm-s' }, { manifest } as never);
+    expect(store.getState().cka.result?.matrix.rowLabels).toEqual([
+      'block 1 (encoder)',
+      'block 2 (middle)',
+      'block 3 (decoder)',
+    ]);
+  });
+
   it('recomputes the two heads live, early block first', async () => {
     const { store, tour, calls } = setup();
     tour.startTour(stepOf('heads'));

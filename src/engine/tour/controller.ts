@@ -51,6 +51,8 @@ function showSweep(s: AppState, data: TourData): void {
   });
 }
 
+const PRECOMPUTED_NOTE = 'precomputed, float64';
+
 /** The precomputed block × block matrix into the CKA panel (not over one computed live). */
 function showCka(s: AppState, data: TourData): void {
   const { t, pool, n, blocks, values } = data.cka;
@@ -65,7 +67,7 @@ function showCka(s: AppState, data: TourData): void {
       values: Float64Array.from(values.flat()),
     },
     ranOn: 'cpu',
-    note: 'precomputed, float64',
+    note: PRECOMPUTED_NOTE,
     ms: data.seconds.cka * 1000,
     n,
   });
@@ -117,8 +119,16 @@ export function createTourController(deps: TourDeps) {
     const show = (data: TourData | null) => {
       const now = store.getState();
       if (!data || !now.tour.open || TOUR_STEPS[now.tour.step] !== step) return;
-      if (step.result === 'sweep') showSweep(now, data);
-      else showCka(now, data);
+      if (step.result === 'sweep') return showSweep(now, data);
+      showCka(now, data);
+      if (now.model.summary?.manifest) return;
+      // A linked step can come before the model: relabel the blocks with their stages once it is in.
+      const stop = store.subscribe((st) => {
+        if (!st.model.summary?.manifest) return;
+        stop();
+        if (st.cka.result?.note === PRECOMPUTED_NOTE && st.tour.source.cka === 'precomputed')
+          showCka(st, data);
+      });
     };
     const data = s.tour.data;
     if (data) show(data);
