@@ -226,7 +226,11 @@ function fromModules(graph: OnnxGraph, f: GraphFacts): StructureBlock[] | undefi
   if (f.skips.length === 0) {
     // Without skip Concats the resolution must go down and back up again, as in a U-Net.
     staged = stagesByLevel(staged, f);
-    if (!staged.some((s) => s.stage === 'decoder')) return undefined;
+    const deepest = Math.min(...staged.map((s) => f.level.get(s.c.output) ?? 0));
+    const comesBack = staged.some(
+      (s) => s.stage === 'decoder' && (f.level.get(s.c.output) ?? deepest) > deepest,
+    );
+    if (!comesBack) return undefined;
   }
 
   // One middle block: several middle modules become one (named after their list when they
@@ -286,8 +290,12 @@ function stagesByLevel<T extends { c: Candidate; stage: StructureStage }>(
   if (!known.length) return staged;
   const min = Math.min(...known);
   const deepest = staged.map((_, i) => i).filter((i) => levels[i] === min);
-  const single = deepest.filter((i) => staged[i]!.c.list === '');
-  const mid = single.length ? single[0]! : deepest[Math.floor((deepest.length - 1) / 2)]!;
+  // The first deepest block is the one that went down; of the rest, a module named like a
+  // middle, else a single (non-list) module, else the one in the middle of the run.
+  const pool = deepest.length > 1 ? deepest.slice(1) : deepest;
+  const named = pool.filter((i) => /mid|bottleneck|cent(er|re)/i.test(staged[i]!.c.name));
+  const single = pool.filter((i) => staged[i]!.c.list === '');
+  const mid = named[0] ?? single[0] ?? pool[Math.floor((pool.length - 1) / 2)]!;
   staged.forEach((s, i) => {
     s.stage = i < mid ? 'encoder' : i === mid ? 'middle' : 'decoder';
   });
