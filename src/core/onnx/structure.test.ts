@@ -300,3 +300,27 @@ describe('blocks from structure without skip Concats', () => {
     expect(p.reason).toMatch(/does not look like a diffusion U-Net/);
   });
 });
+
+describe("blocks from structure on the converter's ADM-256 copy (test/fixtures/guided-tiny)", () => {
+  it('finds its manifest’s 37 blocks and skip pairs from the graph alone', () => {
+    const dir = new URL('../../../test/fixtures/guided-tiny/', import.meta.url);
+    const model = parseModel(new Uint8Array(readFileSync(new URL('model.onnx', dir))));
+    const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as {
+      blocks: { index: number; stage: string; output: string; mirror?: number }[];
+    };
+    // A plain export: only the noise output (ε sliced from the learned-variance output).
+    const p = proposeBlocks({
+      ...model,
+      graph: { ...model.graph, outputs: model.graph.outputs.filter((o) => o.name === 'eps') },
+    });
+    // The converter's node names are not module scopes (its fp16 weight Casts are named after
+    // the weights), so the skips decide.
+    expect(p.source).toBe('skips');
+    expect(p.blocks.map((b) => [b.index, b.stage, b.output])).toEqual(
+      manifest.blocks.map((b) => [b.index, b.stage, b.output]),
+    );
+    expect(p.blocks.filter((b) => b.stage === 'decoder').map((b) => b.mirror)).toEqual(
+      manifest.blocks.filter((b) => b.stage === 'decoder').map((b) => b.mirror),
+    );
+  });
+});
