@@ -3,7 +3,7 @@ import { withOutputs } from '../../src/core/onnx/edit';
 import { parseModel } from '../../src/core/onnx/model';
 import { synthesizeManifest } from '../../src/core/onnx/synthesize';
 import type { ModelManifest } from '../../src/core/manifest/types';
-import type { BlockNames } from '../../src/protocol/blocks';
+import type { BlockNames } from '../../src/protocol/proposal';
 import type { NoiseSchedule } from '../../src/core/schedule';
 import type { LoadedBackend } from '../ort/backend';
 import { ModelSourceError } from '../ort/loadModel';
