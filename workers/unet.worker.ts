@@ -20,7 +20,7 @@ import {
 } from './unet/describeUnknownModel';
 import { runExtract } from './unet/extractJob';
 import { reviewBlocks } from './unet/reviewBlocks';
-import type { BlockNames, BlockReview } from '../src/protocol/blocks';
+import type { BlockNames, BlockReview } from '../src/protocol/proposal';
 import { runSample } from './unet/sampleJob';
 import type { LoadedDiffusion, LoadedModel } from './unet/types';
 import type {

@@ -9,7 +9,7 @@ import {
 } from '../../src/core/manifest/inputRoles';
 import { synthesizeManifest } from '../../src/core/onnx/synthesize';
 import type { ModelManifest } from '../../src/core/manifest/types';
-import type { BlockNames } from '../../src/protocol/blocks';
+import type { BlockNames } from '../../src/protocol/proposal';
 import type { NoiseSchedule } from '../../src/core/schedule';
 import type { LoadedBackend } from '../ort/backend';
 import { ModelSourceError } from '../ort/loadModel';

@@ -1,6 +1,6 @@
 import { proposeBlocks } from '../../src/core/onnx/blocks';
 import { parseModel } from '../../src/core/onnx/model';
-import type { BlockReview } from '../../src/protocol/blocks';
+import type { BlockReview } from '../../src/protocol/proposal';
 import type { ModelSource } from '../../src/protocol/model';
 import type { BlockProposal } from '../../src/core/onnx/blocks';
 import { ModelSourceError } from '../ort/loadModel';

@@ -202,7 +202,11 @@ function fromModulePaths(graph: OnnxGraph): {
   const nodes = graph.nodes;
   let adm = 0;
   let hf = 0;
+  // Module calls are scopes (`/input_blocks.1/…`); a name without '/' names a tensor, e.g. the
+  // converter's `model.input_blocks.0.0.weight__to_fp32` Casts of fp16 weights.
+  const scoped = (n: OnnxNode) => n.name.includes('/');
   for (const n of nodes) {
+    if (!scoped(n)) continue;
     if (admGroup(n.name)) adm++;
     if (HF_TOP.test(n.name) || HF_MID.test(n.name)) hf++;
   }
@@ -228,7 +232,7 @@ function fromModulePaths(graph: OnnxGraph): {
   const groups = new Map<string, Group>();
   const groupOfNode = new Map<number, string>();
   nodes.forEach((n, i) => {
-    const k = keyOf(n.name);
+    const k = scoped(n) ? keyOf(n.name) : undefined;
     if (!k) return;
     const g = groups.get(k.name) ?? { ...k, nodes: [] };
     g.nodes.push(i);

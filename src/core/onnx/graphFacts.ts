@@ -216,10 +216,16 @@ function findHeadInput(graph: OnnxGraph, f: GraphFacts): string | undefined {
   const eps = graph.outputs[0]?.name;
   if (eps === undefined || !f.data.has(eps)) return undefined;
   let cur = eps;
-  const first = f.producer.get(cur);
-  if (first !== undefined && PARAM_OPS.has(nodes[first]!.opType)) {
-    const ins = nodes[first]!.inputs.filter((x) => f.data.has(x));
-    if (ins.length === 1) cur = ins[0]!;
+  // To the final conv: through what follows it (an alias, the Slice that keeps ε from a
+  // learned-variance output), then past it.
+  for (let guard = 0; guard < 64; guard++) {
+    const p = f.producer.get(cur);
+    if (p === undefined) break;
+    const n = nodes[p]!;
+    const ins = [...new Set(n.inputs.filter((x) => f.data.has(x)))];
+    if (ins.length !== 1) break;
+    cur = ins[0]!;
+    if (PARAM_OPS.has(n.opType)) break;
   }
   for (let guard = 0; guard < 256; guard++) {
     const p = f.producer.get(cur);

@@ -73,10 +73,3 @@ export class ModuleTree {
     return path;
   }
 }
-
-/** Whether `prefix` is a prefix of `atoms`. */
-export function startsWith(atoms: readonly string[], prefix: readonly string[]): boolean {
-  if (prefix.length > atoms.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (atoms[i] !== prefix[i]) return false;
-  return true;
-}

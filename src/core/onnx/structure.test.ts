@@ -246,3 +246,81 @@ describe('the proposal stays short', () => {
     ]);
   });
 });
+
+describe('blocks from structure without skip Concats', () => {
+  /** stem → strided down → mid → Resize up, an additive skip from the stem, a conv, a head. */
+  function additive(up: boolean): Uint8Array {
+    const w = { name: 'w', dims: [1, 1, 1, 1], data: new Float32Array([1]) };
+    const scales = { name: 'scales', dims: [4], data: new Float32Array([1, 1, 2, 2]) };
+    const nodes: NodeSpec[] = [
+      { name: '/stem/Conv', opType: 'Conv', inputs: ['x', 'w'], outputs: ['s'] },
+      {
+        name: '/down/Conv',
+        opType: 'Conv',
+        inputs: ['s', 'w'],
+        outputs: ['d'],
+        attributes: [{ name: 'strides', ints: [2, 2] }],
+      },
+      { name: '/mid/Conv', opType: 'Conv', inputs: ['d', 'w'], outputs: ['m'] },
+      up
+        ? { name: '/up/Resize', opType: 'Resize', inputs: ['m', '', 'scales'], outputs: ['u'] }
+        : { name: '/up/Conv', opType: 'Conv', inputs: ['m', 'w'], outputs: ['u'] },
+      { name: '/dec/Add', opType: 'Add', inputs: ['u', 's'], outputs: ['a'] },
+      { name: '/dec/conv/Conv', opType: 'Conv', inputs: ['a', 'w'], outputs: ['o'] },
+      { name: '/head/Conv', opType: 'Conv', inputs: ['o', 'w'], outputs: ['eps'] },
+    ];
+    return buildModel({
+      graph: {
+        nodes,
+        inputs: [
+          { name: 'x', shape: [1, 1, 8, 8] },
+          { name: 't', shape: [1] },
+        ],
+        outputs: [{ name: 'eps', shape: [1, 1, 8, 8] }],
+        initializers: [w, scales],
+      },
+    });
+  }
+
+  it('stages by resolution: down to the lowest level, the middle there, back up', () => {
+    const p = proposeBlocks(additive(true));
+    expect(p.source).toBe('module-paths');
+    expect(rows(p)).toEqual([
+      [1, 'encoder', 'stem', 0, null],
+      [2, 'encoder', 'down', -1, null],
+      [3, 'middle', 'mid', -1, null],
+      [4, 'decoder', 'up', 0, null],
+      [5, 'decoder', 'dec', 0, null],
+    ]);
+  });
+
+  it('refuses a graph that never comes back up', () => {
+    const p = proposeBlocks(additive(false));
+    expect(p.source).toBe('none');
+    expect(p.reason).toMatch(/does not look like a diffusion U-Net/);
+  });
+});
+
+describe("blocks from structure on the converter's ADM-256 copy (test/fixtures/guided-tiny)", () => {
+  it('finds its manifest’s 37 blocks and skip pairs from the graph alone', () => {
+    const dir = new URL('../../../test/fixtures/guided-tiny/', import.meta.url);
+    const model = parseModel(new Uint8Array(readFileSync(new URL('model.onnx', dir))));
+    const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as {
+      blocks: { index: number; stage: string; output: string; mirror?: number }[];
+    };
+    // A plain export: only the noise output (ε sliced from the learned-variance output).
+    const p = proposeBlocks({
+      ...model,
+      graph: { ...model.graph, outputs: model.graph.outputs.filter((o) => o.name === 'eps') },
+    });
+    // The converter's node names are not module scopes (its fp16 weight Casts are named after
+    // the weights), so the skips decide.
+    expect(p.source).toBe('skips');
+    expect(p.blocks.map((b) => [b.index, b.stage, b.output])).toEqual(
+      manifest.blocks.map((b) => [b.index, b.stage, b.output]),
+    );
+    expect(p.blocks.filter((b) => b.stage === 'decoder').map((b) => b.mirror)).toEqual(
+      manifest.blocks.filter((b) => b.stage === 'decoder').map((b) => b.mirror),
+    );
+  });
+});

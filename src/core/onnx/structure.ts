@@ -16,7 +16,7 @@
  */
 import type { OnnxGraph, OnnxNode } from './model';
 import { graphFacts, isAlias, sourceNode, tensorPosition, type GraphFacts } from './graphFacts';
-import { ModuleTree, modulePath, startsWith } from './modulePaths';
+import { ModuleTree, modulePath } from './modulePaths';
 
 export type StructureStage = 'encoder' | 'middle' | 'decoder';
 
@@ -123,11 +123,20 @@ function candidates(graph: OnnxGraph, f: GraphFacts): Candidate[] {
   });
   if (paths.size === 0) return [];
   const tree = new ModuleTree(paths.values());
+  // Nodes under each module path, in one pass (every prefix of every node's path).
+  const under = new Map<string, number[]>();
+  for (const [i, p] of paths) {
+    for (let k = 1; k <= p.length; k++) {
+      const key = p.slice(0, k).join('.');
+      const list = under.get(key);
+      if (list) list.push(i);
+      else under.set(key, [i]);
+    }
+  }
   const skipSources = new Set(f.skips.map((s) => sourceNode(graph.nodes, f, s.skip)));
   const concatOf = new Map<string, number>(f.skips.map((s, k) => [s.output, k]));
   const concatAt = new Map<number, number>(f.skips.map((s, k) => [s.node, k]));
-  const nodesUnder = (prefix: readonly string[]) =>
-    [...paths].filter(([, p]) => startsWith(p, prefix)).map(([i]) => i);
+  const nodesUnder = (prefix: readonly string[]) => under.get(prefix.join('.')) ?? [];
   const sources = (nodes: readonly number[]) => nodes.filter((i) => skipSources.has(i)).length;
   /** How many skip Concats the nodes hold or read. */
   const merges = (nodes: readonly number[]) => {
@@ -163,7 +172,10 @@ function candidates(graph: OnnxGraph, f: GraphFacts): Candidate[] {
     const kids = children
       .map((c) => ({ c, nodes: nodesUnder(c) }))
       .filter((k) => k.nodes.length > 0)
-      .map((k) => ({ ...k, first: Math.min(...k.nodes.map((i) => f.position[i]!)) }))
+      .map((k) => ({
+        ...k,
+        first: k.nodes.reduce((m, i) => Math.min(m, f.position[i]!), Infinity),
+      }))
       .sort((a, b) => a.first - b.first);
     let run: typeof kids = [];
     const flush = () => {
@@ -185,7 +197,10 @@ function candidates(graph: OnnxGraph, f: GraphFacts): Candidate[] {
   };
 
   const top = tree.top();
-  for (const unit of tree.unitsBelow(top)) {
+  const units = tree.unitsBelow(top);
+  // Far more modules than a proposal may hold: not a list of blocks (the skips decide).
+  if (units.length > 16 * MAX_BLOCKS) return [];
+  for (const unit of units) {
     const isElement = unit.length > top.length + 1;
     split(unit, isElement ? unit.slice(0, -1).join('.') : '', 0);
   }
@@ -226,7 +241,11 @@ function fromModules(graph: OnnxGraph, f: GraphFacts): StructureBlock[] | undefi
   if (f.skips.length === 0) {
     // Without skip Concats the resolution must go down and back up again, as in a U-Net.
     staged = stagesByLevel(staged, f);
-    if (!staged.some((s) => s.stage === 'decoder')) return undefined;
+    const deepest = Math.min(...staged.map((s) => f.level.get(s.c.output) ?? 0));
+    const comesBack = staged.some(
+      (s) => s.stage === 'decoder' && (f.level.get(s.c.output) ?? deepest) > deepest,
+    );
+    if (!comesBack) return undefined;
   }
 
   // One middle block: several middle modules become one (named after their list when they
@@ -286,8 +305,12 @@ function stagesByLevel<T extends { c: Candidate; stage: StructureStage }>(
   if (!known.length) return staged;
   const min = Math.min(...known);
   const deepest = staged.map((_, i) => i).filter((i) => levels[i] === min);
-  const single = deepest.filter((i) => staged[i]!.c.list === '');
-  const mid = single.length ? single[0]! : deepest[Math.floor((deepest.length - 1) / 2)]!;
+  // The first deepest block is the one that went down; of the rest, a module named like a
+  // middle, else a single (non-list) module, else the one in the middle of the run.
+  const pool = deepest.length > 1 ? deepest.slice(1) : deepest;
+  const named = pool.filter((i) => /mid|bottleneck|cent(er|re)/i.test(staged[i]!.c.name));
+  const single = pool.filter((i) => staged[i]!.c.list === '');
+  const mid = named[0] ?? single[0] ?? pool[Math.floor((pool.length - 1) / 2)]!;
   staged.forEach((s, i) => {
     s.stage = i < mid ? 'encoder' : i === mid ? 'middle' : 'decoder';
   });

@@ -1,5 +1,5 @@
 import type { NoiseSchedule } from '../../core/schedule';
-import type { BlockNames } from '../../protocol/blocks';
+import type { BlockNames } from '../../protocol/proposal';
 import type { LoadProgress, ModelSource } from '../../protocol/model';
 import type { ModelChoice } from '../../store/slices/model';
 import type { AppStore } from '../appStore';

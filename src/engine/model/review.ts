@@ -1,4 +1,4 @@
-import type { BlockReview } from '../../protocol/blocks';
+import type { BlockReview } from '../../protocol/proposal';
 import type { UnetEngine } from '../workers/unetEngine';
 
 /**

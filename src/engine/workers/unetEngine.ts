@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { FeatureItem } from '../../core/features/batch';
 import type { FeatureRequest } from '../../core/features/request';
 import type { NoiseSchedule } from '../../core/schedule';
-import type { BlockNames, BlockReview } from '../../protocol/blocks';
+import type { BlockNames, BlockReview } from '../../protocol/proposal';
 import type {
   BackendInfo,
   BackendPreference,

@@ -1,4 +1,4 @@
-import type { BlockNames, BlockReview as Review } from '../../protocol/blocks';
+import type { BlockNames, BlockReview as Review } from '../../protocol/proposal';
 
 export type ReviewState =
   | { status: 'loading' }

@@ -3,7 +3,7 @@ import { modelFilesOfFolder } from '../../core/explorer/modelFolder';
 import { classifyPickedFiles } from '../../core/explorer/scheduleInput';
 import type { NoiseSchedule } from '../../core/schedule';
 import { loadModelFiles, reviewModelFiles, userMessage } from '../../engine/app';
-import type { BlockNames } from '../../protocol/blocks';
+import type { BlockNames } from '../../protocol/proposal';
 import { useAppStore } from '../../store';
 import { filesFromDrop, readFailure } from '../datasets/dropFiles';
 import { DropZone } from '../DropZone';
