@@ -13,6 +13,8 @@ export default defineConfig({
             'tools/device/*.test.ts',
           ],
           environment: 'node',
+          // A unit test fails on a wrong result or a hang, never on a busy machine's speed.
+          testTimeout: 60_000,
         },
       },
       {

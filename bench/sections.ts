@@ -6,6 +6,9 @@ import { explorerSection } from './explorer';
 import { datasetsSection } from './datasets';
 import { headsSection } from './heads';
 import { sweepSection } from './sweep';
+import { sweepCliSection } from './sweep-cli';
+import { responsiveSection } from './responsive';
+import { tourSection } from './tour';
 
 /** What every bench section gets: a Chromium and the built app served at `base`. */
 export interface BenchContext {
@@ -44,5 +47,8 @@ export const SECTIONS: BenchSection[] = [
   datasetsSection,
   headsSection,
   sweepSection,
+  sweepCliSection,
   correspondenceSection,
+  responsiveSection,
+  tourSection,
 ];

@@ -6,7 +6,7 @@ import type { BenchSection, SectionRow } from './sections';
 /** Issue #5: the default sweep on the default model and the demo set within 10 minutes on WASM. */
 const GOAL_S = 600;
 
-interface Plan {
+export interface Plan {
   label: string;
   ts: string;
   /** Images per class (0: the whole demo set). */
@@ -23,7 +23,7 @@ const FULL: Plan = {
 const QUICK: Plan = { label: 'reduced sweep', ts: '10, 150, 500', limit: 30, epochs: 10 };
 
 /** Starts the sweep from the Heads panel, as a user would, and waits for it to finish. */
-async function sweepInPage(page: Page, plan: Plan): Promise<SweepStats> {
+export async function sweepInPage(page: Page, plan: Plan): Promise<SweepStats> {
   await page.getByRole('tab', { name: 'Heads' }).click();
   // The default model and the demo set's classes are in: the parameter count is a number.
   await page

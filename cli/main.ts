@@ -7,6 +7,8 @@ import { ckaCommand } from './commands/cka';
 import { ckaMatrixCommand } from './commands/ckaMatrix';
 import { extractCommand } from './commands/extract';
 import { inspectCommand } from './commands/inspect';
+import { sweepCommand } from './commands/sweep';
+import { workerCommand } from './commands/worker';
 import { CliError } from './shared/errors';
 import { reportError } from './shared/exit';
 import { processIo, type Io } from './shared/io';
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, Command> = {
   extract: extractCommand,
   cka: ckaCommand,
   'cka-matrix': ckaMatrixCommand,
+  sweep: sweepCommand,
+  worker: workerCommand,
   help: (_args, io) => io.out(USAGE),
   '--help': (_args, io) => io.out(USAGE),
   '-h': (_args, io) => io.out(USAGE),

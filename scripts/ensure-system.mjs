@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Makes sure the Debian packages the tests need are present: Chromium for the browser tests,
-// PyTorch, ONNX and Fashion-MNIST for the tools/ tests. As root with apt-get it installs what is
+// PyTorch, ONNX and Fashion-MNIST for the tools/ tests, redis-server for the queued sweep's test. As root with apt-get it installs what is
 // missing; otherwise it stops with one line saying exactly what to install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findChromium } from './chromium-path.mjs';
 
-const only = process.argv[2]; // 'chromium' | 'python' | undefined (all)
+const only = process.argv[2]; // 'chromium' | 'python' | 'redis' | undefined (all)
 
 function pythonHas(modules) {
   const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -15,8 +15,12 @@ function pythonHas(modules) {
 }
 
 const missing = [];
-if (only !== 'python' && !findChromium()) missing.push('chromium');
-if (only !== 'chromium') {
+if ((only === undefined || only === 'chromium') && !findChromium()) missing.push('chromium');
+if (only === undefined || only === 'redis') {
+  const onPath = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!onPath && !existsSync('/usr/bin/redis-server')) missing.push('redis-server');
+}
+if (only === undefined || only === 'python') {
   if (!pythonHas(['torch'])) missing.push('python3-torch');
   if (!pythonHas(['onnx'])) missing.push('python3-onnx');
   if (!pythonHas(['numpy'])) missing.push('python3-numpy');

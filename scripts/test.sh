@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m▶ %s\033[0m\n' "$*"; }
 
-step 'system packages (Chromium, PyTorch, ONNX, Fashion-MNIST)'
+step 'system packages (Chromium, PyTorch, ONNX, Fashion-MNIST, redis-server)'
 node scripts/ensure-system.mjs
 step 'type check (tsc, strict)'
 npx tsc -b

@@ -5,6 +5,7 @@ import { runImport } from './dataset/importJob';
 import { classThumbnails, prepareDataset } from './dataset/readJob';
 import type {
   ClassThumbnails,
+  DatasetList,
   DatasetMeta,
   ImportOptions,
   ImportProgress,
@@ -33,7 +34,8 @@ const api = {
     return jobs.run(jobId, (signal) => runImport(source, options, signal, progress));
   },
 
-  list(): Promise<DatasetMeta[]> {
+  /** The stored datasets; corrupted records are skipped and listed in `skipped`. */
+  list(): Promise<DatasetList> {
     return listMeta();
   },
 

@@ -13,8 +13,14 @@ import { FeatureCache } from './shared/featureCache';
 import { installErrorTransfer } from './shared/errorTransfer';
 import { JobRegistry, throwIfCancelled } from './shared/jobs';
 import { transferables } from './shared/tensors';
-import { describeUnknownModel, symbolicBatch } from './unet/describeUnknownModel';
+import {
+  checkInputsFillable,
+  describeUnknownModel,
+  symbolicBatch,
+} from './unet/describeUnknownModel';
 import { runExtract } from './unet/extractJob';
+import { reviewBlocks } from './unet/reviewBlocks';
+import type { BlockNames, BlockReview } from '../src/protocol/proposal';
 import { runSample } from './unet/sampleJob';
 import type { LoadedDiffusion, LoadedModel } from './unet/types';
 import type {
@@ -69,6 +75,7 @@ const api = {
     source: ModelSource,
     progress: (p: LoadProgress) => void,
     schedule?: NoiseSchedule,
+    names?: BlockNames,
   ): Promise<ModelSummary> {
     return jobs.run(jobId, async (signal) => {
       const be = requireBackend();
@@ -86,9 +93,11 @@ const api = {
       const prepared =
         files.manifest || source.kind === 'onnx-url'
           ? { manifest: files.manifest, model: files.model }
-          : await describeUnknownModel(be, files, schedule);
+          : await describeUnknownModel(be, files, schedule, names);
       throwIfCancelled(signal);
       const manifest = prepared.manifest;
+      // An input nothing can fill is refused here, before the loaded model is replaced.
+      if (manifest) checkInputsFillable(files.name, prepared.model, manifest);
       const outputs = manifest
         ? [...Object.values(manifest.outputs ?? {}), ...manifest.blocks.map((b) => b.output)]
         : [];
@@ -124,6 +133,11 @@ const api = {
       await previous?.runtime.release();
       return summary;
     });
+  },
+
+  /** The blocks proposed for a picked .onnx without a manifest, for the user to review. */
+  async reviewBlocks(jobId: string, source: ModelSource): Promise<BlockReview> {
+    return jobs.run(jobId, () => reviewBlocks(source));
   },
 
   /** One forward pass on raw feeds; returns the requested outputs (transferred). */

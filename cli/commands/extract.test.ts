@@ -17,7 +17,7 @@ import {
   openImages,
   selectSplit,
   SKIP_NOT_IMAGE,
-  SKIP_NOT_PNG,
+  SKIP_NOT_HEADLESS,
 } from '../shared/images';
 import { main } from '../main';
 
@@ -48,7 +48,7 @@ const FILES: Record<string, Uint8Array> = {
   'dog/broken.png': new TextEncoder().encode('not really a png'),
   'root.png': encodePng(pixels(784, 6), 28, 28, 1),
   'notes.txt': new TextEncoder().encode('hello'),
-  'dog/photo.JPG': Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]),
+  'dog/photo.TIF': Uint8Array.from([0x49, 0x49, 0x2a, 0x00]),
   '.DS_Store': new Uint8Array(8),
 };
 const GOOD = ['cat/0.png', 'cat/1.png', 'cat/10.png', 'dog/a.png', 'dog/b.png', 'root.png'];
@@ -146,7 +146,7 @@ describe('image sources', () => {
     expect(src.items.every((i) => i.split === null)).toBe(true);
     expect(src.classes).toEqual(['cat', 'dog']);
     expect(src.skipped).toEqual([
-      { path: 'dog/photo.JPG', reason: SKIP_NOT_PNG },
+      { path: 'dog/photo.TIF', reason: SKIP_NOT_HEADLESS },
       { path: 'notes.txt', reason: SKIP_NOT_IMAGE },
     ]);
     expect(await src.load(src.items[3]!)).toMatchObject({ width: 40, height: 30, channels: 3 });
@@ -291,7 +291,7 @@ describe('extract', () => {
     expect(await main(base(folder, outA, ['--batch', '4']), cap.io)).toBe(0);
     const summary = JSON.parse(cap.out.join('')) as { images: number; skipped: number };
     expect(summary).toMatchObject({ images: 6, skipped: 3 });
-    expect(cap.err.join('')).toMatch(/^extract: 7 PNGs in 2 classes; skipped 2 other files\n/);
+    expect(cap.err.join('')).toMatch(/^extract: 7 images in 2 classes; skipped 2 other files\n/);
     expect(cap.err.join('')).toMatch(/extract: 7\/7 images, [\d.]+ images\/s, 1 not decoded\n$/);
 
     const index = readIndex(outA);
@@ -308,7 +308,7 @@ describe('extract', () => {
     });
     expect(index.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(index.skipped.map((s) => s.path)).toEqual([
-      'dog/photo.JPG',
+      'dog/photo.TIF',
       'notes.txt',
       'dog/broken.png',
     ]);
@@ -409,7 +409,7 @@ describe('extract', () => {
         /--split test: .* has no train\/ and test\/ folders/,
       ],
       [base(join(tmp, 'nope'), join(tmp, 'e4')), /nope: no such file or folder/],
-      [base(join(tmp, 'empty'), join(tmp, 'e5')), /no PNG images found/],
+      [base(join(tmp, 'empty'), join(tmp, 'e5')), /no PNG, JPEG or WebP images found/],
       [
         base(folder, join(tmp, 'e6'), ['--noise', 'gaussian']),
         /--noise must be "seeded" or "none"/,

@@ -1,11 +1,14 @@
 /**
  * `diffprobe extract`: block features of a set of images, headless, as .npy files.
  *
- * For every image (PNG from a folder or zip, see ./images.ts): decode, fit to the model's input
- * (src/core/image/prepare.ts), noise to x_t with the seeded noise of (seed, item path, t) — or
+ * For every image (PNG, JPEG or WebP from a folder or zip, see ../shared/images.ts): decode, fit
+ * to the model's input (src/core/image/prepare.ts), noise to x_t with the seeded noise of (seed, item path, t) — or
  * feed x0 with `--noise none` — exactly as the app does (src/core/features/batch.ts), then ONE
  * forward pass per batch on the graph cut after the last requested block gives every requested
  * block, pooled p×p (adaptive average pooling) or kept whole with `--pool 0`.
+ *
+ * Conditioning inputs get their values from `--cond NAME=INTEGER` (one class id for every image)
+ * or `--cond NAME=FILE.npy` (context states, see ../shared/cond.ts).
  *
  * Writes, in the output folder: `block_<n>.npy` (float32 [N, C, p, p], or [N, C, H, W]) per
  * block, streamed batch by batch (the header's N is filled in at the end), and `index.json`
@@ -22,6 +25,7 @@ import { ImageDecodeError } from '../../src/core/image/png';
 import { prepareImage, type FitMode } from '../../src/core/image/prepare';
 import { adaptiveAvgPool2d } from '../../src/core/pool';
 import { makeSchedule, type NoiseSchedule } from '../../src/core/schedule';
+import { conditioningFeeds, type CondFeed } from '../shared/cond';
 import { CliError, firstLine } from '../shared/errors';
 import {
   openImages,
@@ -50,6 +54,8 @@ export interface IndexJson {
   noise: NoiseMode;
   image: { size: number; channels: number; fit: FitMode };
   schedule: NoiseSchedule;
+  /** The values given to conditioning inputs (empty for an unconditional model). */
+  conditioning: CondFeed['record'][];
   blocks: { index: number; output: string; file: string; shape: number[] }[];
   files: string[];
   labels: (number | null)[];
@@ -109,16 +115,13 @@ export async function extract(
       const why = skipped.length
         ? `; skipped ${skipped.length}: ${skipped[0]!.path}: ${skipped[0]!.reason}`
         : '';
-      throw new CliError(`${where}: no PNG images found${why}`);
+      throw new CliError(`${where}: no PNG, JPEG or WebP images found${why}`);
     }
+    const cond = conditioningFeeds(model, opts.cond ?? [], items.length);
     const created = await openCutSession(model, outputs, opts.threads);
     session = created.session;
     cleanup = created.cleanup;
     const feedNames = created.inputs.map((i) => i.name);
-    const extra = feedNames.filter((n) => n !== model.image.name && n !== model.timestep.name);
-    if (extra.length > 0) {
-      throw new CliError(`the model has inputs extract cannot feed: ${extra.join(', ')}`);
-    }
 
     mkdirSync(opts.out, { recursive: true });
     const tag = `.tmp-${process.pid}`;
@@ -134,7 +137,7 @@ export async function extract(
     const done: ImageItem[] = [];
     let failed = 0;
     io.err(
-      `extract: ${items.length} PNGs in ${src.classes.length} classes` +
+      `extract: ${items.length} images in ${src.classes.length} classes` +
         (skipped.length ? `; skipped ${skipped.length} other files` : '') +
         '\n',
     );
@@ -153,11 +156,11 @@ export async function extract(
     };
 
     for (let start = 0; start < items.length; start += batchSize) {
-      const batch: { item: ImageItem; feature: FeatureItem }[] = [];
-      for (const item of items.slice(start, start + batchSize)) {
+      const batch: { item: ImageItem; feature: FeatureItem; row: number }[] = [];
+      for (const [k, item] of items.slice(start, start + batchSize).entries()) {
         try {
           const x0 = prepareImage(await src.load(item), { size: S, channels: C, mode: opts.fit });
-          batch.push({ item, feature: { id: item.path, x0 } });
+          batch.push({ item, feature: { id: item.path, x0 }, row: start + k });
         } catch (e) {
           if (!(e instanceof ImageDecodeError)) throw e;
           skipped.push({ path: item.path, reason: e.message });
@@ -183,6 +186,13 @@ export async function extract(
       };
       if (feedNames.includes(model.timestep.name)) {
         feeds[model.timestep.name] = filledTensor(model.timestep.dtype, [rows], opts.t);
+      }
+      for (const c of cond) {
+        if (feedNames.includes(c.name))
+          feeds[c.name] = c.tensor(
+            batch.map((b) => b.row),
+            rows,
+          );
       }
       let result: ort.InferenceSession.OnnxValueMapType;
       try {
@@ -224,7 +234,7 @@ export async function extract(
     report(true);
     if (done.length === 0) {
       throw new CliError(
-        `${opts.images}: none of the ${items.length} PNGs could be decoded (${skipped.at(-1)?.reason ?? ''})`,
+        `${opts.images}: none of the ${items.length} images could be decoded (${skipped.at(-1)?.reason ?? ''})`,
       );
     }
     for (const w of writers) w.finish();
@@ -241,6 +251,7 @@ export async function extract(
       noise: opts.noise,
       image: { size: S, channels: C, fit: opts.fit },
       schedule: model.schedule,
+      conditioning: cond.map((c) => c.record),
       blocks: blocks.map((b, k) => ({
         index: b.index,
         output: b.output,

@@ -2,6 +2,7 @@
 import type { NoiseMode } from '../../src/core/features/request';
 import type { FitMode } from '../../src/core/image/prepare';
 import { choiceArg, defaultThreads, intArg, show, valueArg } from '../shared/args';
+import { parseCondArg, type CondSpec } from '../shared/cond';
 import { CliError } from '../shared/errors';
 import { LIMITS, showRange } from '../shared/limits';
 import type { Split } from '../shared/images';
@@ -9,7 +10,7 @@ import type { Split } from '../shared/images';
 export interface ExtractOptions {
   /** A model folder (model.onnx + manifest.json) or a bare .onnx file. */
   model: string;
-  /** A folder or .zip of PNGs. */
+  /** A folder or .zip of PNG, JPEG and WebP images. */
   images: string;
   /** Output folder (created if missing). */
   out: string;
@@ -29,6 +30,8 @@ export interface ExtractOptions {
   fit: FitMode;
   /** onnxruntime intra-op threads. */
   threads: number;
+  /** Values for conditioning inputs (--cond NAME=INTEGER | NAME=FILE.npy). */
+  cond?: CondSpec[];
 }
 
 /**
@@ -110,6 +113,9 @@ export function parseExtractArgs(args: readonly string[]): ExtractOptions {
       case '--threads':
         o.threads = intArg(a, args[++i], LIMITS.threads);
         break;
+      case '--cond':
+        (o.cond ??= []).push(parseCondArg(args[++i]));
+        break;
       default:
         throw new CliError(
           a.startsWith('-')
@@ -141,5 +147,6 @@ export function parseExtractArgs(args: readonly string[]): ExtractOptions {
     threads: o.threads ?? defaultThreads(),
     ...(o.split !== undefined ? { split: o.split } : {}),
     ...(o.size !== undefined ? { size: o.size } : {}),
+    ...(o.cond !== undefined ? { cond: o.cond } : {}),
   };
 }

@@ -17,6 +17,7 @@ const manifest = JSON.parse(readFileSync(join(FOLDER, 'manifest.json'), 'utf8'))
     channels: number;
     height: number;
     width: number;
+    mirror?: number;
   }[];
 };
 const tmp = mkdtempSync(join(tmpdir(), 'diffprobe-inspect-'));
@@ -28,6 +29,7 @@ const expectedBlocks = manifest.blocks.map((b) => ({
   stage: b.stage,
   shape: [b.channels, b.height, b.width],
   output: b.output,
+  ...(b.stage === 'decoder' && b.mirror !== undefined ? { mirror: b.mirror } : {}),
 }));
 
 describe('inspect', () => {
@@ -65,6 +67,40 @@ describe('inspect', () => {
       expectedBlocks.map((b) => [b.index, b.stage, b.name, b.shape]),
     );
     expect(r.blocks.map((b) => b.output)).toEqual(expectedBlocks.map((b) => b.output));
+    expect(r.proposal).toEqual({ source: 'module-paths', style: 'adm' });
+  }, 60_000);
+
+  it('proposes the blocks of a U-Net with its own module names (inp.N, mid, out.N)', async () => {
+    const own = new URL('../../test/fixtures/byo-unets/inp-mid-out.onnx', import.meta.url);
+    const r = await inspect(own.pathname, { threads: 1 });
+    expect(r.proposal).toEqual({ source: 'module-paths', style: 'generic' });
+    expect(r.blocks.map((b) => [b.index, b.stage, b.name, b.shape, b.mirror ?? null])).toEqual([
+      [1, 'encoder', 'inp.0', [8, 16, 16], null],
+      [2, 'encoder', 'inp.1', [8, 16, 16], null],
+      [3, 'encoder', 'inp.2', [8, 8, 8], null],
+      [4, 'encoder', 'inp.3', [8, 8, 8], null],
+      [5, 'encoder', 'inp.4', [8, 4, 4], null],
+      [6, 'encoder', 'inp.5', [8, 4, 4], null],
+      [7, 'middle', 'mid', [8, 4, 4], null],
+      [8, 'decoder', 'out.0', [8, 4, 4], 6],
+      [9, 'decoder', 'out.1', [8, 8, 8], 5],
+      [10, 'decoder', 'out.2', [8, 8, 8], 4],
+      [11, 'decoder', 'out.3', [8, 16, 16], 3],
+      [12, 'decoder', 'out.4', [8, 16, 16], 2],
+      [13, 'decoder', 'out.5', [8, 16, 16], 1],
+    ]);
+  }, 60_000);
+
+  it('falls back to the skip structure for a U-Net without module paths', async () => {
+    const bare = new URL('../../test/fixtures/byo-unets/no-paths.onnx', import.meta.url);
+    const r = await inspect(bare.pathname, { threads: 1 });
+    expect(r.proposal).toEqual({ source: 'skips', style: null });
+    expect(r.blocks.map((b) => b.stage)).toEqual([
+      ...Array<string>(6).fill('encoder'),
+      'middle',
+      ...Array<string>(6).fill('decoder'),
+    ]);
+    expect(r.blocks.map((b) => b.shape![1])).toEqual([16, 16, 8, 8, 4, 4, 4, 4, 8, 8, 16, 16, 16]);
   }, 60_000);
 
   it('runs a bare model whose weights live in an external file', async () => {

@@ -11,6 +11,14 @@ import { CliError, firstLine } from '../shared/errors';
 import { formatJson, type Io } from '../shared/io';
 import { DEFAULT_SCHEDULE, openModel, type OpenedModel } from '../shared/model';
 import { filledTensor, openCutSession } from '../shared/session';
+import type { NoiseSchedule } from '../../src/core/schedule';
+import {
+  assignRoles,
+  graphInputs,
+  unfillable,
+  unfillableMessage,
+} from '../../src/core/manifest/inputRoles';
+import type { InputRole } from '../../src/core/manifest/types';
 
 export interface InspectOptions {
   /** Run one forward pass to measure block shapes (default true). */
@@ -28,21 +36,31 @@ export interface InspectBlock {
   /** [C, H, W]; null when unknown (no forward pass and no manifest / value_info). */
   shape: number[] | null;
   output: string;
+  /** For a decoder block, the encoder block its skip connection reads (when known). */
+  mirror?: number;
 }
 
 export interface InspectResult {
   model: string;
   sha256: string;
   manifest: boolean;
-  inputs: { name: string; dtype: string; shape: Dim[] | null }[];
+  /** Every graph input with its role (sample, timestep, class, context, other). */
+  inputs: {
+    name: string;
+    dtype: string;
+    shape: Dim[] | null;
+    role: InputRole;
+    classes?: number;
+    contextShape?: number[];
+  }[];
   blocks: InspectBlock[];
-  schedule: {
-    kind: 'linear';
-    T: number;
-    betaStart: number;
-    betaEnd: number;
-    source: 'manifest' | 'default';
-  };
+  /**
+   * How the blocks were found when there is no manifest (null with one): from `block_<n>`
+   * outputs, module paths (`style`: adm, diffusers, or generic for any numbered lists of
+   * modules), or the skip structure alone.
+   */
+  proposal: { source: string; style: string | null } | null;
+  schedule: NoiseSchedule & { source: 'manifest' | 'default' };
   /** Number of parameters stored in the ONNX file (initializer elements). */
   parameters: number;
   /** Things that look wrong but do not stop inspection (e.g. a sha256 mismatch). */
@@ -138,10 +156,13 @@ export async function inspect(
   const warnings = [...opened.warnings];
 
   const proposal = proposeBlocks(model);
-  const inits = new Set(model.graph.initializers.map((t) => t.name));
-  const inputs = model.graph.inputs
-    .filter((i) => !inits.has(i.name))
-    .map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape ? [...i.shape] : null }));
+  const roles = assignRoles(graphInputs(model.graph), manifest, {
+    ...(proposal.image ? { image: proposal.image.name } : {}),
+    ...(proposal.timestep ? { timestep: proposal.timestep.name } : {}),
+  });
+  const inputs = roles.map((i) => ({ ...i, shape: i.shape ? [...i.shape] : null }));
+  const missing = unfillable(roles, 'cli');
+  if (missing.length) warnings.push(unfillableMessage(opened.path, missing, 'cli'));
 
   let blocks: InspectBlock[];
   if (manifest) {
@@ -151,6 +172,7 @@ export async function inspect(
       stage: b.stage,
       shape: [b.channels, b.height, b.width],
       output: b.output,
+      ...(b.stage === 'decoder' && b.mirror !== undefined ? { mirror: b.mirror } : {}),
     }));
   } else {
     if (proposal.blocks.length === 0) {
@@ -165,6 +187,7 @@ export async function inspect(
         stage: b.stage,
         shape: known ? (s as number[]) : null,
         output: b.output,
+        ...(b.mirror !== undefined ? { mirror: b.mirror } : {}),
       };
     });
   }
@@ -199,15 +222,9 @@ export async function inspect(
   }
 
   const s = manifest?.schedule;
-  const schedule = s
-    ? {
-        kind: s.kind,
-        T: s.T,
-        betaStart: s.betaStart,
-        betaEnd: s.betaEnd,
-        source: 'manifest' as const,
-      }
-    : { ...DEFAULT_SCHEDULE, source: 'default' as const };
+  const schedule: InspectResult['schedule'] = s
+    ? { ...s, source: 'manifest' }
+    : { ...DEFAULT_SCHEDULE, source: 'default' };
 
   return {
     model: opened.path,
@@ -215,6 +232,7 @@ export async function inspect(
     manifest: manifest !== undefined,
     inputs,
     blocks,
+    proposal: manifest ? null : { source: proposal.source, style: proposal.style ?? null },
     schedule,
     parameters: model.graph.parameterCount,
     warnings,

@@ -9,7 +9,8 @@
  * root, '/'-separated, and sorted in natural order (digit runs compare as numbers: 2.png before
  * 10.png); they are the item ids the seeded noise is keyed on. Classes are the sorted class folder
  * names over the whole source (every split), so a label means the same class in train and test.
- * Only PNG is decoded headless; other images and non-image files are listed as skipped.
+ * PNG, JPEG and WebP are decoded headless (./imageDecode.ts); other images and non-image files are
+ * listed as skipped.
  * Pixels are decoded one item at a time by `load`; a zip is read by random access (its central
  * directory) with the app's zip reader, never unpacked whole.
  */
@@ -25,18 +26,18 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import {
-  acceptPngOnly,
   classify as classifyLayout,
   comparePaths,
   ignoredPath,
   SKIP_NOT_IMAGE,
-  SKIP_NOT_PNG,
+  OTHER_IMAGES,
 } from '../../src/core/datasets/layout';
 import { DEFAULT_LIMITS, type ImportLimits } from '../../src/core/datasets/limits';
 import { entryProblem, readZipDirectory, readZipEntry } from '../../src/core/datasets/zip';
 import type { RandomAccess, ZipEntry } from '../../src/core/datasets/zip';
-import { decodePng, type DecodedImage } from '../../src/core/image/png';
+import type { DecodedImage } from '../../src/core/image/png';
 import type { LayoutItem, SkippedFile, Split } from '../../src/core/datasets/layout';
+import { decodeImage, HEADLESS_IMAGES } from './imageDecode';
 import { CliError } from './errors';
 
 export type { Split, SkippedFile } from '../../src/core/datasets/layout';
@@ -55,13 +56,22 @@ export interface ImageSource {
   skipped: SkippedFile[];
   /** The file's bytes. */
   read(item: ImageItem): Promise<Uint8Array>;
-  /** The decoded pixels (rejects with ImageDecodeError for a bad PNG). */
+  /** The decoded pixels (rejects with ImageDecodeError for a file that does not decode). */
   load(item: ImageItem): Promise<DecodedImage>;
   /** Closes the zip file, if one is open. */
   close(): void;
 }
 
-export { comparePaths, SKIP_NOT_IMAGE, SKIP_NOT_PNG };
+export { comparePaths, SKIP_NOT_IMAGE };
+
+/** Why the CLI skips an image type it does not decode. */
+export const SKIP_NOT_HEADLESS = 'only PNG, JPEG and WebP are decoded headless (convert it)';
+
+/** The headless rule: PNG, JPEG and WebP; other images and other files skipped with the reason. */
+export function acceptHeadless(ext: string): string | null {
+  if (HEADLESS_IMAGES.has(ext)) return null;
+  return OTHER_IMAGES.has(ext) ? SKIP_NOT_HEADLESS : SKIP_NOT_IMAGE;
+}
 
 function ignored(path: string): boolean {
   return ignoredPath(path);
@@ -77,7 +87,7 @@ export function classify(
 ): Pick<ImageSource, 'layout' | 'items' | 'classes' | 'skipped'> {
   const { layout, items, classes, skipped } = classifyLayout(paths, {
     unreadable,
-    accept: acceptPngOnly,
+    accept: acceptHeadless,
   });
   return { layout, items, classes, skipped };
 }
@@ -119,7 +129,7 @@ function openFolder(root: string): ImageSource {
     prefix: '',
     ...listed,
     read,
-    load: async (item) => decodePng(await read(item)),
+    load: async (item) => decodeImage(item.path, await read(item)),
     close: () => {},
   };
 }
@@ -202,7 +212,7 @@ async function openZip(path: string): Promise<ImageSource> {
     prefix,
     ...listed,
     read,
-    load: async (item) => decodePng(await read(item)),
+    load: async (item) => decodeImage(item.path, await read(item)),
     close: () => {
       if (open) closeSync(fd);
       open = false;

@@ -22,6 +22,16 @@ export const LIMITS = {
   /** Image size in pixels. */
   size: { min: 1, max: 16_384 },
   threads: { min: 1, max: 256 },
+  /** Images per sweep shard (the unit of work of `sweep` and `worker`). */
+  shard: { min: 1, max: 1_000_000 },
+  /** Training epochs of each sweep probe. */
+  epochs: { min: 1, max: 1000 },
+  /** Percent of each class a seeded split puts in test. */
+  testPercent: { min: 1, max: 99 },
+  /** Jobs one worker runs at once. */
+  concurrency: { min: 1, max: 256 },
+  /** How long a queued job stays claimed by a worker that stops renewing it. */
+  lockSeconds: { min: 1, max: 3600 },
 } as const satisfies Record<string, Range>;
 
 /** "0 to 1000000", as the help text and the messages write a range. */

@@ -28,6 +28,7 @@ export async function openCutSession(
   model: { bytes: Uint8Array; path: string },
   outputs: readonly string[],
   threads: number,
+  executionProviders: readonly string[] = ['cpu'],
 ): Promise<CutSession> {
   const cut = pruneToOutputs(model.bytes, outputs);
   const cutModel = parseModel(cut);
@@ -40,6 +41,7 @@ export async function openCutSession(
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     logSeverityLevel: 3,
+    executionProviders: [...executionProviders],
   };
   let cleanup = (): void => {};
   try {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PAPER_SCHEDULE, alphasCumprod, linearBetas, makeSchedule } from './schedule';
+import {
+  PAPER_SCHEDULE,
+  alphasCumprod,
+  cosineBetas,
+  describeNoiseSchedule,
+  linearBetas,
+  makeSchedule,
+} from './schedule';
 
 const sched = makeSchedule(PAPER_SCHEDULE);
 /** β_t written out from its definition, independent of linearBetas. */
@@ -109,5 +116,78 @@ describe('makeSchedule (T = 1000, linear 1e-4 … 0.02)', () => {
     expect(() => makeSchedule({ kind: 'linear', T: 10, betaStart: 0.02, betaEnd: 0.01 })).toThrow(
       /betaStart \(0\.02\) must be less than betaEnd/,
     );
+  });
+});
+
+/**
+ * References printed by NumPy (float64) from guided-diffusion's definition:
+ * f(u) = cos((u + 0.008)/1.008·π/2)², β_i = min(1 − f((i+1)/T)/f(i/T), 0.999), ᾱ = cumprod(1 − β).
+ */
+const COSINE_REF = {
+  1000: {
+    at: [0, 1, 250, 500, 998, 999],
+    betas: [
+      4.128422482196914e-5, 4.614175273665033e-5, 0.0013272239542118092, 0.003155691441585007,
+      0.7499993929011166, 0.999,
+    ],
+    abar: [
+      0.999958715775178, 0.9999125759273678, 0.8458879864968832, 0.49228517244880304,
+      2.4287669070348544e-6, 2.4287669070348567e-9,
+    ],
+    snrAt: [0, 100, 500, 900],
+    snr: [24221.32715552543, 34.181142894599695, 0.9696096031372297, 0.024187319155003145],
+  },
+  4000: {
+    at: [0, 1, 1000, 2000, 3998, 3999],
+    betas: [
+      9.865818813681315e-6, 1.01694148842979e-5, 0.00033143349273656586, 0.0007889355535104503,
+      0.749999962056056, 0.999,
+    ],
+    abar: [
+      0.9999901341811863, 0.9999799648666317, 0.8467314331278845, 0.49345397967426397,
+      1.5179804688514504e-7, 1.5179804688514517e-10,
+    ],
+    snrAt: [0, 400, 2000, 3600],
+    snr: [101359.06132742485, 34.66830281423539, 0.97415429176, 0.02456117669234949],
+  },
+};
+
+const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
+
+describe('cosine schedule (Nichol & Dhariwal)', () => {
+  for (const T of [1000, 4000] as const) {
+    it(`matches NumPy's betas, ᾱ and SNR at T = ${T}`, () => {
+      const ref = COSINE_REF[T];
+      const s = makeSchedule({ kind: 'cosine', T });
+      expect(s.betas.length).toBe(T);
+      ref.at.forEach((t, i) => {
+        expect(rel(s.betas[t]!, ref.betas[i]!)).toBeLessThan(1e-9);
+        expect(rel(s.abar[t]!, ref.abar[i]!)).toBeLessThan(1e-9);
+      });
+      ref.snrAt.forEach((t, i) => expect(rel(s.snr(t), ref.snr[i]!)).toBeLessThan(1e-9));
+    });
+  }
+
+  it('clips only the last beta and keeps ᾱ decreasing', () => {
+    const b = cosineBetas(1000);
+    expect(Array.from(b).filter((x) => x >= 0.999).length).toBe(1);
+    const s = makeSchedule({ kind: 'cosine', T: 1000, s: 0.008, maxBeta: 0.999 });
+    for (let t = 1; t < 1000; t++) expect(s.abar[t]!).toBeLessThan(s.abar[t - 1]!);
+  });
+
+  it('differs from the linear schedule: half the signal is left at t = 500, not at t ≈ 250', () => {
+    const lin = makeSchedule(PAPER_SCHEDULE);
+    const cos = makeSchedule({ kind: 'cosine', T: 1000 });
+    expect(cos.abar[500]!).toBeGreaterThan(0.49);
+    expect(lin.abar[500]!).toBeLessThan(0.1);
+    expect(cos.snr(900)).toBeGreaterThan(10 * lin.snr(900));
+  });
+
+  it('refuses a bad offset or clip and describes itself', () => {
+    expect(() => cosineBetas(10, 0)).toThrow(/s must lie/);
+    expect(() => cosineBetas(10, 0.008, 1)).toThrow(/maxBeta/);
+    expect(() => cosineBetas(0)).toThrow(/T must be/);
+    expect(describeNoiseSchedule({ kind: 'cosine', T: 4000 })).toBe('cosine (s = 0.008), T = 4000');
+    expect(describeNoiseSchedule(PAPER_SCHEDULE)).toBe('linear β 0.0001 … 0.02, T = 1000');
   });
 });

@@ -21,8 +21,16 @@ import { createHeadLibrary } from './heads/library';
 import { headsStorage } from './heads/storage';
 import { createHeadTrainer } from './heads/train';
 import { createModelLoader } from './model/load';
-import { createRuntimeController, runtimeEvents, storedPreference } from './model/runtime';
+import { createBlockReview } from './model/review';
+import {
+  cacheErrorNotice,
+  createRuntimeController,
+  runtimeEvents,
+  storedPreference,
+} from './model/runtime';
 import { createSweepController } from './sweep/run';
+import { createTourController, fetchTourData } from './tour/controller';
+import { startTourUrl } from './tour/tourUrl';
 import { CkaEngine } from './workers/ckaEngine';
 import { createHeadsBridge, createUnetBridge } from './workers/create';
 import { datasetEngine } from './workers/datasetEngine';
@@ -38,6 +46,7 @@ export const unetEngine = new UnetEngine(
   createUnetBridge(runtimeEvents(store)),
   storedPreference(),
 );
+unetEngine.onCacheError = cacheErrorNotice(store);
 
 /** The app's heads worker (tfjs): a crash shows as a notice. */
 const headsEngine = new HeadsEngine(
@@ -57,6 +66,9 @@ export const { loadModel, loadModelFiles, loadBuiltinModel } = createModelLoader
   store,
   engine: unetEngine,
 });
+
+/** The blocks proposed for an .onnx without a manifest, to review and rename before loading. */
+export const reviewModelFiles = createBlockReview(unetEngine);
 
 const samples = createSamples({ store, engine: unetEngine });
 export const { generateSamples, cancelSamples } = samples;
@@ -112,3 +124,13 @@ export const { showCkaMap, cancelCkaMap } = createCkaMap({ store, cka: ckaEngine
 installDatasetsConsole();
 installHeadsConsole(sweep);
 installCkaConsole({ store, unet: unetEngine, dataset });
+
+const tour = createTourController({
+  store,
+  fetchData: fetchTourData,
+  live: { trainHead: trainCurrentHead, runSweep: () => runSweep(), runCka: () => runCka() },
+});
+export const { startTour, goTo: goToTourStep, next: nextTourStep, back: backTourStep } = tour;
+export const { closeTour, recomputeLive } = tour;
+/** Opens the tour at the URL's `?tour=k` and keeps the URL following it. */
+export const startTourFromUrl = () => startTourUrl(store, tour.startTour);

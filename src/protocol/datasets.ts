@@ -1,6 +1,7 @@
 /** What crosses the datasets worker's boundary: import sources and progress, stored datasets. */
 import type { PreparedImages } from '../core/datasets/demoZip';
 import type { SkippedFile } from '../core/datasets/layout';
+import type { SkippedRecord } from '../core/datasets/storedRecord';
 import type { ImportLimits } from '../core/datasets/limits';
 import type { SplitOptions } from '../core/datasets/split';
 import type { FitMode } from '../core/image/prepare';
@@ -15,6 +16,8 @@ export type ImportSource =
       files: { path: string; file: Blob }[];
       /** Folders seen while walking a drop (so empty class folders can be reported). */
       dirs?: string[];
+      /** Files the browser could not hand over (listed as skipped, with the reason). */
+      unreadable?: { path: string; reason: string }[];
     }
   | { kind: 'zip'; name: string; file: Blob }
   | { kind: 'url'; name: string; url: string };
@@ -27,6 +30,8 @@ export interface ImportOptions {
   split: SplitOptions;
   /** Items per IndexedDB transaction. */
   batchSize?: number;
+  /** The id of a partial dataset to complete from the same source (files stored are skipped). */
+  resume?: string;
   limits?: Partial<ImportLimits>;
 }
 
@@ -71,6 +76,12 @@ export interface DatasetMeta {
   status: DatasetStatus;
   /** Why an import stopped early (cancelled, quota, …). */
   note: string | null;
+}
+
+/** The stored datasets, and the records that could not be read (corrupted, or unknown). */
+export interface DatasetList {
+  datasets: DatasetMeta[];
+  skipped: SkippedRecord[];
 }
 
 /** What the user may change about a stored dataset. */

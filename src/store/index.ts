@@ -8,6 +8,7 @@ import { createJobsSlice } from './slices/jobs';
 import { createModelSlice } from './slices/model';
 import { createNoticesSlice } from './slices/notices';
 import { createRuntimeSlice } from './slices/runtime';
+import { createTourSlice } from './slices/tour';
 import { createViewSlice } from './slices/view';
 import type { AppState } from './types';
 
@@ -24,6 +25,7 @@ export function createAppStore() {
     ...createHeadsSlice(...a),
     ...createCkaSlice(...a),
     ...createCorrespondenceSlice(...a),
+    ...createTourSlice(...a),
   }));
 }
 

@@ -7,6 +7,7 @@ import type { JobsSlice } from './slices/jobs';
 import type { ModelSlice } from './slices/model';
 import type { NoticesSlice } from './slices/notices';
 import type { RuntimeSlice } from './slices/runtime';
+import type { TourSlice } from './slices/tour';
 import type { ViewSlice } from './slices/view';
 
 export type AppState = RuntimeSlice &
@@ -18,4 +19,5 @@ export type AppState = RuntimeSlice &
   DatasetsSlice &
   HeadsSlice &
   CkaSlice &
-  CorrespondenceSlice;
+  CorrespondenceSlice &
+  TourSlice;

@@ -7,6 +7,7 @@ import { Header } from './Header';
 import { Notices } from './Notices';
 import { PanelNav } from './PanelNav';
 import { PanelView } from './panels/PanelView';
+import { TourPanel } from './tour/TourPanel';
 
 export function App() {
   const largeText = useAppStore((s) => s.largeText);
@@ -18,6 +19,7 @@ export function App() {
     <div className={largeText ? 'app large-text' : 'app'}>
       <Header />
       <Notices />
+      <TourPanel />
       <div className="layout">
         <PanelNav />
         <main className="panel" id="panel">

@@ -1,3 +1,4 @@
+import { startTour } from '../engine/app';
 import { useAppStore } from '../store';
 import { BackendBadge } from './BackendBadge';
 
@@ -13,6 +14,9 @@ export function Header() {
         </p>
       </div>
       <div className="header-tools">
+        <button type="button" id="start-tour" onClick={() => startTour()}>
+          Start the tour
+        </button>
         <BackendBadge />
         <label className="toggle">
           <input

@@ -121,13 +121,17 @@ def torch_export(wrapper: nn.Module, model: UNetModel, path: str, batch: int) ->
     cfg = model.cfg
     x = torch.zeros(batch, cfg.in_channels, cfg.image_size, cfg.image_size)
     t = torch.full((batch,), 90.0)
+    args: tuple = (x, t)
+    inputs = ["x", "t"]
+    if cfg.num_classes is not None:  # class-conditional: int64 labels y [B]
+        args, inputs = (x, t, torch.zeros(batch, dtype=torch.long)), ["x", "t", "y"]
     names = ["eps"] + [b.output for b in model.blocks]
-    dyn = {n: {0: "batch"} for n in ["x", "t"] + names}
+    dyn = {n: {0: "batch"} for n in inputs + names}
     with torch.no_grad(), warnings.catch_warnings(), matmul_attention():
         warnings.simplefilter("ignore")  # tracer chatter about shape arithmetic
         torch.onnx.export(
-            wrapper.eval(), (x, t), path,
-            input_names=["x", "t"], output_names=names, dynamic_axes=dyn,
+            wrapper.eval(), args, path,
+            input_names=inputs, output_names=names, dynamic_axes=dyn,
             opset_version=OPSET, do_constant_folding=True,
         )
 

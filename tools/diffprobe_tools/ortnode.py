@@ -2,8 +2,8 @@
 
 Debian's python3-onnx (1.12) has no ``onnx.reference`` evaluator and onnxruntime is not
 installed for Python here, but the app's ``node_modules`` holds onnxruntime-node (the same
-runtime family the browser uses). Inputs go to Node as raw little-endian float32 files, outputs
-come back the same way.
+runtime family the browser uses). Inputs go to Node as raw little-endian float32 (integer arrays:
+int64) files, outputs come back the same way.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ const spec = JSON.parse(fs.readFileSync(path.join(dir, 'in.json'), 'utf8'));
   });
   const feeds = {};
   for (const f of spec.inputs) {
-    const buf = fs.readFileSync(path.join(dir, f.file));
-    const data = new Float32Array(new Uint8Array(buf).buffer);
-    feeds[f.name] = new ort.Tensor('float32', data, f.shape);
+    const buf = new Uint8Array(fs.readFileSync(path.join(dir, f.file))).buffer;
+    const data = f.type === 'int64' ? new BigInt64Array(buf) : new Float32Array(buf);
+    feeds[f.name] = new ort.Tensor(f.type, data, f.shape);
   }
   const out = spec.outputs ? await session.run(feeds, spec.outputs) : await session.run(feeds);
   const meta = { inputNames: session.inputNames, outputNames: session.outputNames, outputs: [] };
@@ -73,17 +73,20 @@ def run_onnx(
     optimization: str = "all",
     nice: int = 10,
 ) -> Dict[str, np.ndarray]:
-    """Run ``model_path`` on float32 ``feeds``; return {output name: array} in session order."""
+    """Run ``model_path`` on ``feeds`` (float32; integer arrays go as int64, e.g. class labels);
+    return {output name: array} in session order."""
     ort_dir = find_onnxruntime_node()
     if ort_dir is None or shutil.which("node") is None:
         raise RuntimeError("node and node_modules/onnxruntime-node are needed to run ONNX here")
     with tempfile.TemporaryDirectory(prefix="diffprobe-ort-") as tmp:
         inputs = []
         for i, (name, arr) in enumerate(feeds.items()):
-            a = np.ascontiguousarray(arr, dtype="<f4")
+            integer = np.issubdtype(np.asarray(arr).dtype, np.integer)
+            a = np.ascontiguousarray(arr, dtype="<i8" if integer else "<f4")
             fn = f"in_{i}.bin"
             a.tofile(os.path.join(tmp, fn))
-            inputs.append({"name": name, "shape": list(a.shape), "file": fn})
+            inputs.append({"name": name, "shape": list(a.shape), "file": fn,
+                           "type": "int64" if integer else "float32"})
         spec = {"model": os.path.abspath(model_path), "inputs": inputs, "outputs": outputs,
                 "threads": threads, "opt": optimization}
         with open(os.path.join(tmp, "in.json"), "w") as f:

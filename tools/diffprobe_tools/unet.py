@@ -34,6 +34,9 @@ class UNetConfig:
     conv_resample: bool = True
     dropout: float = 0.0
     learn_sigma: bool = False
+    num_heads_upsample: int = -1  # decoder attention heads (-1: num_heads), as guided-diffusion
+    use_new_attention_order: bool = False  # split q, k, v before heads (guided's QKVAttention)
+    num_classes: int | None = None  # class-conditional: label_emb added to the time embedding
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -178,7 +181,8 @@ class ResBlock(TimestepBlock):
 
 
 class QKVAttention(nn.Module):
-    """Multi-head attention on a packed qkv tensor [B, 3·H·C, T] (split heads, then q, k, v)."""
+    """Multi-head attention on a packed qkv tensor [B, 3·H·C, T] (split heads, then q, k, v):
+    guided-diffusion's legacy order (its QKVAttentionLegacy)."""
 
     def __init__(self, n_heads: int):
         super().__init__()
@@ -195,8 +199,28 @@ class QKVAttention(nn.Module):
         return a.reshape(bs, -1, length)
 
 
+class QKVAttentionNewOrder(nn.Module):
+    """guided-diffusion's ``QKVAttention`` (use_new_attention_order): split q, k, v, then heads."""
+
+    def __init__(self, n_heads: int):
+        super().__init__()
+        self.n_heads = n_heads
+
+    def forward(self, qkv: torch.Tensor) -> torch.Tensor:
+        bs, width, length = qkv.shape
+        ch = width // (3 * self.n_heads)
+        q, k, v = (a.reshape(bs * self.n_heads, ch, length) for a in qkv.chunk(3, dim=1))
+        scale = 1 / math.sqrt(math.sqrt(ch))
+        # guided-diffusion's two einsums as batched matmuls (same math; MatMul in ONNX, no Einsum)
+        weight = torch.matmul((q * scale).transpose(1, 2), k * scale)  # [b, t, s]
+        weight = torch.softmax(weight.float(), dim=-1).type(weight.dtype)
+        a = torch.matmul(v, weight.transpose(1, 2))  # [b, c, t]
+        return a.reshape(bs, -1, length)
+
+
 class AttentionBlock(nn.Module):
-    def __init__(self, channels: int, num_heads: int = 1, num_head_channels: int = -1):
+    def __init__(self, channels: int, num_heads: int = 1, num_head_channels: int = -1,
+                 new_order: bool = False):
         super().__init__()
         if num_head_channels == -1:
             self.num_heads = num_heads
@@ -208,7 +232,7 @@ class AttentionBlock(nn.Module):
             self.num_heads = channels // num_head_channels
         self.norm = normalization(channels)
         self.qkv = nn.Conv1d(channels, channels * 3, 1)
-        self.attention = QKVAttention(self.num_heads)
+        self.attention = (QKVAttentionNewOrder if new_order else QKVAttention)(self.num_heads)
         self.proj_out = zero_module(nn.Conv1d(channels, channels, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -238,6 +262,10 @@ class UNetModel(nn.Module):
         emb_dim = mc * 4
         out_ch = cfg.out_channels * (2 if cfg.learn_sigma else 1)
         self.time_embed = nn.Sequential(nn.Linear(mc, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
+        if cfg.num_classes is not None:
+            self.label_emb = nn.Embedding(cfg.num_classes, emb_dim)
+        heads_up = cfg.num_heads if cfg.num_heads_upsample == -1 else cfg.num_heads_upsample
+        new = cfg.use_new_attention_order
 
         ch = input_ch = int(cfg.channel_mult[0] * mc)
         self.input_blocks = nn.ModuleList(
@@ -253,7 +281,7 @@ class UNetModel(nn.Module):
                 ]
                 ch = int(mult * mc)
                 if cfg.image_size // ds in cfg.attention_resolutions:
-                    layers.append(AttentionBlock(ch, cfg.num_heads, cfg.num_head_channels))
+                    layers.append(AttentionBlock(ch, cfg.num_heads, cfg.num_head_channels, new))
                 self.input_blocks.append(TimestepEmbedSequential(*layers))
                 skip_chans.append(ch)
                 shapes.append((ch, cfg.image_size // ds))
@@ -270,7 +298,7 @@ class UNetModel(nn.Module):
 
         self.middle_block = TimestepEmbedSequential(
             ResBlock(ch, emb_dim, cfg.dropout, ch, cfg.use_scale_shift_norm),
-            AttentionBlock(ch, cfg.num_heads, cfg.num_head_channels),
+            AttentionBlock(ch, cfg.num_heads, cfg.num_head_channels, new),
             ResBlock(ch, emb_dim, cfg.dropout, ch, cfg.use_scale_shift_norm),
         )
         shapes.append((ch, cfg.image_size // ds))
@@ -284,7 +312,7 @@ class UNetModel(nn.Module):
                 ]
                 ch = int(mc * mult)
                 if cfg.image_size // ds in cfg.attention_resolutions:
-                    layers.append(AttentionBlock(ch, cfg.num_heads, cfg.num_head_channels))
+                    layers.append(AttentionBlock(ch, heads_up, cfg.num_head_channels, new))
                 if level and i == cfg.num_res_blocks:
                     layers.append(
                         ResBlock(ch, emb_dim, cfg.dropout, ch, cfg.use_scale_shift_norm, up=True)
@@ -315,9 +343,15 @@ class UNetModel(nn.Module):
         assert len(out) == n_in + 1 + n_out
         return out
 
-    def forward_blocks(self, x: torch.Tensor, t: torch.Tensor, upto: int | None = None):
-        """Return (eps, [block outputs in paper order]). With ``upto`` stop after that block."""
+    def forward_blocks(self, x: torch.Tensor, t: torch.Tensor, upto: int | None = None,
+                       y: torch.Tensor | None = None):
+        """Return (eps, [block outputs in paper order]). With ``upto`` stop after that block;
+        ``y`` holds the class labels [B] (int64) of a class-conditional model."""
+        if (y is not None) != (self.cfg.num_classes is not None):
+            raise ValueError("class labels y must be given exactly when the model is class-conditional")
         emb = self.time_embed(timestep_embedding(t, self.cfg.model_channels))
+        if y is not None:
+            emb = emb + self.label_emb(y)
         hs: List[torch.Tensor] = []
         feats: List[torch.Tensor] = []
         h = x
@@ -339,8 +373,8 @@ class UNetModel(nn.Module):
                 return None, feats
         return self.out(h), feats
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        eps, _ = self.forward_blocks(x, t)
+    def forward(self, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        eps, _ = self.forward_blocks(x, t, y=y)
         return eps
 
 

@@ -142,20 +142,21 @@ class ConfigTest(unittest.TestCase):
 
     def test_unsupported_options_are_refused_with_the_reason(self):
         cases = [
-            ({"class_cond": True}, "class-conditional"),
-            ({"noise_schedule": "cosine"}, "noise schedule 'cosine' is not supported"),
-            ({"use_new_attention_order": True}, "use_new_attention_order"),
+            ({"noise_schedule": "sqrt"}, "unknown noise schedule 'sqrt'"),
             ({"image_size": 96}, "no default channel multipliers"),
             ({"num_channels": 200}, "GroupNorm's 32 groups"),
-            ({"num_channels": 160}, "not divisible by --num_head_channels 64"),
+            ({"image_size": 128, "num_channels": 32},
+             "96 channels (the attention at 16×16) are not divisible by --num_head_channels 64"),
+            ({"num_head_channels": -1, "num_heads": 3}, "cannot be split into --num_heads 3 heads"),
+            ({"num_head_channels": -1, "num_heads_upsample": 3}, "--num_heads_upsample 3 heads"),
         ]
         for flags, words in cases:
             with self.assertRaises(UnsupportedConfig, msg=str(flags)) as cm:
                 resolve(None, flags)
             self.assertIn(words, str(cm.exception))
         with self.assertRaises(UnsupportedConfig) as cm:
-            resolve("256x256_diffusion", {})
-        self.assertIn("class-conditional", str(cm.exception))
+            resolve("64_256_upsampler", {})
+        self.assertIn("super-resolution", str(cm.exception))
         with self.assertRaises(UnsupportedConfig) as cm:
             resolve("imagenet_1k", {})
         self.assertIn("unknown --config", str(cm.exception))
@@ -164,9 +165,9 @@ class ConfigTest(unittest.TestCase):
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
             rc = convert.dispatch(["convert-guided-diffusion", "missing.pt", "--out", "unused",
-                                   "--class_cond", "True"])
+                                   "--noise_schedule", "quadratic"])
         self.assertEqual(rc, 2)
-        self.assertIn("class-conditional models (--class_cond True) are not supported", err.getvalue())
+        self.assertIn("unknown noise schedule 'quadratic'", err.getvalue())
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
             rc = convert.dispatch(["convert-guided-diffusion", "missing.pt", "--out", "unused"])

@@ -3,7 +3,8 @@
  * [dataset, label, id] so a class's first images and a whole dataset are key ranges.
  */
 import { WorkerFailure } from '../../src/protocol/errors';
-import type { DatasetMeta } from '../../src/protocol/datasets';
+import { checkStoredMeta, type SkippedRecord } from '../../src/core/datasets/storedRecord';
+import type { DatasetList, DatasetMeta } from '../../src/protocol/datasets';
 import { done, request } from '../shared/idb';
 
 export const DB_NAME = 'diffprobe-datasets';
@@ -78,15 +79,32 @@ export async function putBatch(meta: DatasetMeta, items: StoredItem[]): Promise<
   await done(tx);
 }
 
+/** A stored dataset's meta (brought up to date); a corrupted record reads as a failure. */
 export async function getMeta(id: string): Promise<DatasetMeta | null> {
   const db = await openDb();
-  return ((await request(db.transaction(META).objectStore(META).get(id))) as DatasetMeta) ?? null;
+  const raw: unknown = await request(db.transaction(META).objectStore(META).get(id));
+  if (raw === undefined) return null;
+  const checked = checkStoredMeta(raw);
+  if (!checked.ok) throw new Error(`the stored dataset ${id} is corrupted: ${checked.reason}`);
+  return checked.meta;
 }
 
-export async function listMeta(): Promise<DatasetMeta[]> {
+/** Every readable dataset record, newest first; corrupted ones are skipped and named. */
+export async function listMeta(): Promise<DatasetList> {
   const db = await openDb();
-  const all = (await request(db.transaction(META).objectStore(META).getAll())) as DatasetMeta[];
-  return all.sort((a, b) => b.createdAt - a.createdAt);
+  const store = db.transaction(META).objectStore(META);
+  const [keys, values] = await Promise.all([
+    request(store.getAllKeys()) as Promise<IDBValidKey[]>,
+    request(store.getAll()) as Promise<unknown[]>,
+  ]);
+  const datasets: DatasetMeta[] = [];
+  const skipped: SkippedRecord[] = [];
+  values.forEach((v, i) => {
+    const checked = checkStoredMeta(v);
+    if (checked.ok) datasets.push(checked.meta);
+    else skipped.push({ key: String(keys[i]), reason: checked.reason });
+  });
+  return { datasets: datasets.sort((a, b) => b.createdAt - a.createdAt), skipped };
 }
 
 export async function deleteDataset(id: string): Promise<void> {
@@ -103,6 +121,15 @@ export async function getItems(id: string): Promise<StoredItem[]> {
   return (await request(
     db.transaction(ITEMS).objectStore(ITEMS).getAll(datasetRange(id)),
   )) as StoredItem[];
+}
+
+/** The paths of a dataset's stored images (their keys only; no pixels are read). */
+export async function getItemIds(id: string): Promise<Set<string>> {
+  const db = await openDb();
+  const keys = (await request(
+    db.transaction(ITEMS).objectStore(ITEMS).getAllKeys(datasetRange(id)),
+  )) as [string, number, string][];
+  return new Set(keys.map((k) => k[2]));
 }
 
 /** The first `count` items of one class. */

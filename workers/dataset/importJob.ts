@@ -13,6 +13,7 @@ import { yieldToEventLoop } from '../shared/jobs';
 import { deleteDataset, isQuotaError, putBatch, putMeta, QuotaError } from './db';
 import type { StoredItem } from './db';
 import { declaredPixels, decodeToPlanes, DecodeProblem, LARGE_PIXELS } from './decode';
+import { resumeImport } from './resume';
 import { listSource } from './source';
 import type { SourceEntry } from './source';
 import type {
@@ -131,12 +132,12 @@ export async function runImport(
     dirs: listed.dirs,
   });
   const skipped: SkippedFile[] = [...listed.refused, ...layout.skipped];
-  const work = layout.items.filter((item) => {
+  let work = layout.items.filter((item) => {
     if (item.label !== null) return true;
     skipped.push({ path: item.path, reason: 'not in a class folder' });
     return false;
   });
-  const meta: DatasetMeta = {
+  let meta: DatasetMeta = {
     ...blankMeta(source, options),
     classes: layout.classes.map((folder) => ({
       name: displayName(folder),
@@ -150,6 +151,15 @@ export async function runImport(
     skippedCount: skipped.length,
     emptyClasses: layout.emptyClasses,
   };
+  if (options.resume) {
+    ({ meta, work } = await resumeImport(
+      options.resume,
+      source.kind === 'zip' ? 'zip' : 'folder',
+      layout,
+      work,
+      skipped,
+    ));
+  }
   try {
     await putMeta(meta);
   } catch (e) {
@@ -161,9 +171,10 @@ export async function runImport(
   const dups = new DuplicateIndex();
   const gate = new Gate();
   const target = {
-    size: options.size,
-    channels: options.channels,
-    fit: options.fit,
+    // A resumed dataset keeps the size and fit it was stored at.
+    size: meta.size,
+    channels: meta.channels,
+    fit: meta.fit,
     maxPixels: limits.maxPixels,
   };
   const process = async (entry: SourceEntry, unreadable: string | undefined): Promise<Outcome> => {
@@ -255,29 +266,35 @@ export async function runImport(
     try {
       await putBatch(meta, stored);
     } catch (e) {
-      if (!isQuotaError(e)) throw e;
       for (const s of stored) {
         meta.classes[s.label]!.count -= 1;
         meta.count -= 1;
         meta.bytes -= s.pixels.byteLength;
       }
+      // A failure before any image is stored keeps no empty dataset behind.
+      if (meta.count === 0) await deleteDataset(meta.id).catch(() => undefined);
+      if (!isQuotaError(e)) throw e;
+      if (meta.count === 0)
+        throw new QuotaError(
+          `The browser's storage is full${await estimateText()}: nothing of “${meta.name}” was saved. Delete a dataset you no longer need (or free disk space) and import again.`,
+        );
       meta.status = 'failed';
       meta.note = `storage is full after ${meta.count} images`;
       await putMeta(meta).catch(() => undefined);
       throw new QuotaError(
-        `The browser's storage is full${await estimateText()}. ${meta.count.toLocaleString('en')} of ${work.length.toLocaleString('en')} images of “${meta.name}” were saved and are kept. Delete a dataset you no longer need (or free disk space) and import again.`,
+        `The browser's storage is full${await estimateText()}. ${meta.count.toLocaleString('en')} of ${meta.total.toLocaleString('en')} images of “${meta.name}” were saved and are kept. Delete a dataset you no longer need (or free disk space) and import again.`,
       );
     }
     report('importing');
   }
-  if (cancelled && meta.count === 0) {
-    // Cancelled before any image was stored: there is nothing to keep, so no empty entry stays.
+  if (meta.count === 0) {
+    // Nothing was stored (cancelled early, or no file was an image): no empty entry stays.
     await deleteDataset(meta.id);
     return { meta, cancelled, ms: performance.now() - started };
   }
   meta.status = cancelled ? 'cancelled' : 'complete';
   meta.note = cancelled
-    ? `cancelled after ${meta.count.toLocaleString('en')} of ${work.length.toLocaleString('en')} images`
+    ? `cancelled after ${meta.count.toLocaleString('en')} of ${meta.total.toLocaleString('en')} images`
     : null;
   await putMeta(meta);
   report('done');

@@ -5,6 +5,7 @@
 import { comparePaths } from '../../src/core/datasets/layout';
 import { storedToInput } from '../../src/core/datasets/pixels';
 import { stratifiedSplit } from '../../src/core/datasets/split';
+import { storedItemProblem } from '../../src/core/datasets/storedRecord';
 import { getClassItems, getItems, getMeta } from './db';
 import type { ClassThumbnails, PreparedDataset } from '../../src/protocol/datasets';
 
@@ -23,8 +24,9 @@ export async function prepareDataset(
       classes.push(c.name);
     }
   });
+  // A corrupted image record (wrong size, unknown class) is left out; the rest is read.
   const items = (await getItems(id))
-    .filter((item) => keep.has(item.label))
+    .filter((item) => storedItemProblem(item, meta) === null && keep.has(item.label))
     .sort((a, b) => comparePaths(a.id, b.id));
   const labels = Int32Array.from(items, (item) => keep.get(item.label)!);
   const split = meta.ownSplit
@@ -57,7 +59,8 @@ export async function classThumbnails(id: string, perClass: number): Promise<Cla
   const classes = await Promise.all(
     meta.classes.map(async (_, label) => {
       const items = await getClassItems(id, label, perClass);
-      return { ids: items.map((i) => i.id), pixels: items.map((i) => i.pixels) };
+      const good = items.filter((item) => storedItemProblem(item, meta) === null);
+      return { ids: good.map((i) => i.id), pixels: good.map((i) => i.pixels) };
     }),
   );
   return { size: meta.size, channels: meta.channels, classes };

@@ -85,6 +85,7 @@ export async function listSource(
       if (path === null) refused.push({ path: f.path, reason: 'the path leaves the folder' });
       else named.push({ raw: f.path, path, file: f.file });
     }
+    for (const u of source.unreadable ?? []) refused.push({ path: u.path, reason: u.reason });
     const dirs = (source.dirs ?? []).flatMap((d) => normalizePath(d) ?? []);
     const stripped = stripPrefix(named, dirs);
     stripped.files.forEach((f, i) => {

@@ -1,8 +1,15 @@
 import { proposeBlocks } from '../../src/core/onnx/blocks';
 import { withOutputs } from '../../src/core/onnx/edit';
 import { parseModel } from '../../src/core/onnx/model';
+import {
+  assignRoles,
+  graphInputs,
+  unfillable,
+  unfillableMessage,
+} from '../../src/core/manifest/inputRoles';
 import { synthesizeManifest } from '../../src/core/onnx/synthesize';
 import type { ModelManifest } from '../../src/core/manifest/types';
+import type { BlockNames } from '../../src/protocol/proposal';
 import type { NoiseSchedule } from '../../src/core/schedule';
 import type { LoadedBackend } from '../ort/backend';
 import { ModelSourceError } from '../ort/loadModel';
@@ -11,12 +18,14 @@ import { ModelRuntime } from '../ort/modelRuntime';
 
 /**
  * A model without a manifest: propose its blocks from the graph, expose them as outputs, measure
- * their shapes with one forward pass and describe it with the given (or the paper's) schedule.
+ * their shapes with one forward pass and describe it with the given (or the paper's) schedule
+ * and the names the user gave its blocks in review.
  */
 export async function describeUnknownModel(
   be: LoadedBackend,
   files: ModelFiles,
   schedule: NoiseSchedule | undefined,
+  names?: BlockNames,
 ): Promise<{ manifest: ModelManifest; model: Uint8Array }> {
   let parsed: ReturnType<typeof parseModel>;
   try {
@@ -40,6 +49,15 @@ export async function describeUnknownModel(
       'model-load',
       `${files.name} does not look like a diffusion U-Net: it needs an image input [B, C, H, W], a timestep input [B] and a noise output.`,
     );
+  }
+  // Inputs besides the image and the timestep (class labels, context states …) cannot be fed.
+  const roles = assignRoles(graphInputs(parsed.graph), undefined, {
+    image: proposal.image.name,
+    timestep: proposal.timestep.name,
+  });
+  const missing = unfillable(roles, 'app');
+  if (missing.length) {
+    throw new ModelSourceError('model-load', unfillableMessage(files.name, missing, 'app'));
   }
   const blockOutputs = proposal.blocks.map((b) => b.output);
   const model = withOutputs(files.model, [eps, ...new Set(blockOutputs)]);
@@ -90,6 +108,7 @@ export async function describeUnknownModel(
       imageSize: size,
       channels,
       ...(schedule ? { schedule } : {}),
+      ...(names ? { names } : {}),
     });
     return { manifest, model };
   } catch (err) {
@@ -97,6 +116,27 @@ export async function describeUnknownModel(
       'model-load',
       `${files.name} does not look like a diffusion U-Net: ${(err as Error).message}`,
     );
+  }
+}
+
+/**
+ * Throws a ModelSourceError naming every input of `model` that the app cannot fill: one its
+ * manifest does not mention, or a conditioning input (the app feeds only x and t so far).
+ */
+export function checkInputsFillable(
+  name: string,
+  model: Uint8Array,
+  manifest: ModelManifest,
+): void {
+  let parsed: ReturnType<typeof parseModel>;
+  try {
+    parsed = parseModel(model);
+  } catch {
+    return; // an unreadable graph is reported by the runtime with its own words
+  }
+  const missing = unfillable(assignRoles(graphInputs(parsed.graph), manifest), 'app');
+  if (missing.length) {
+    throw new ModelSourceError('model-load', unfillableMessage(name, missing, 'app'));
   }
 }
 

@@ -1,5 +1,6 @@
 /** The facts of a model as the model panel lists them, in words. */
 import type { ModelManifest } from '../manifest/types';
+import { describeNoiseSchedule } from '../schedule';
 
 export interface ModelFact {
   label: string;
@@ -16,11 +17,11 @@ export function compactCount(n: number): string {
   return String(n);
 }
 
-/** "linear β 1e-4 … 0.02, T = 1000". */
+/** "linear β 1e-4 … 0.02, T = 1000" or "cosine (s = 0.008), T = 1000". */
 export function describeSchedule(m: ModelManifest): string {
   const s = m.schedule;
   if (!s) return 'none (not a diffusion model)';
-  return `${s.kind} β ${s.betaStart} … ${s.betaEnd}, T = ${s.T}`;
+  return describeNoiseSchedule(s);
 }
 
 /** "9 encoder · 1 middle · 9 decoder" (or "12 layers" for a classifier). */

@@ -20,6 +20,13 @@ describe('schedule input', () => {
     expect(bad({ betaStart: '0.03' })).toBe('β start must be less than β end.');
     expect(bad({ T: ' 250 ' })).toBe('ok');
   });
+  it('takes only T for a cosine schedule (the β fields are not read)', () => {
+    expect(
+      parseScheduleInput({ ...DEFAULT_SCHEDULE_INPUT, kind: 'cosine', T: '4000', betaStart: 'x' }),
+    ).toEqual({ ok: true, schedule: { kind: 'cosine', T: 4000 } });
+    const r = parseScheduleInput({ ...DEFAULT_SCHEDULE_INPUT, kind: 'cosine', T: '1' });
+    expect(r.ok ? 'ok' : r.error).toMatch(/^T must be a whole number/);
+  });
   it('sorts picked files into a model and a manifest', () => {
     expect(classifyPickedFiles(['unet.onnx'])).toEqual({
       ok: true,

@@ -2,12 +2,15 @@
 import { PAPER_SCHEDULE, type NoiseSchedule } from '../schedule';
 
 export interface ScheduleInput {
+  kind: NoiseSchedule['kind'];
   T: string;
+  /** Linear only. */
   betaStart: string;
   betaEnd: string;
 }
 
 export const DEFAULT_SCHEDULE_INPUT: ScheduleInput = {
+  kind: 'linear',
   T: String(PAPER_SCHEDULE.T),
   betaStart: String(PAPER_SCHEDULE.betaStart),
   betaEnd: String(PAPER_SCHEDULE.betaEnd),
@@ -15,7 +18,7 @@ export const DEFAULT_SCHEDULE_INPUT: ScheduleInput = {
 
 export type ScheduleParse = { ok: true; schedule: NoiseSchedule } | { ok: false; error: string };
 
-/** Checks the form's text fields; the message says what to fix. */
+/** Checks the form's text fields; the message says what to fix. Cosine needs only T. */
 export function parseScheduleInput(input: ScheduleInput): ScheduleParse {
   const T = Number(input.T.trim());
   const betaStart = Number(input.betaStart.trim());
@@ -23,6 +26,7 @@ export function parseScheduleInput(input: ScheduleInput): ScheduleParse {
   if (!input.T.trim() || !Number.isInteger(T) || T < 2 || T > 100_000) {
     return { ok: false, error: 'T must be a whole number of steps between 2 and 100000.' };
   }
+  if (input.kind === 'cosine') return { ok: true, schedule: { kind: 'cosine', T } };
   if (!input.betaStart.trim() || !(betaStart > 0 && betaStart < 1)) {
     return { ok: false, error: 'β start must be a number between 0 and 1 (e.g. 0.0001).' };
   }

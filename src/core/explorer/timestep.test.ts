@@ -44,3 +44,12 @@ describe('signal-to-noise ratio', () => {
     expect(formatSnr(snrInfo(sched, 300))).toMatch(/^0\.\d+ \(-?\d+\.\d dB\)$/);
   });
 });
+
+describe('SNR display follows the model’s schedule', () => {
+  it('shows the cosine schedule’s SNR, not the linear one’s (NumPy: SNR(500) = 0.9696)', () => {
+    const cosine = snrInfo(makeSchedule({ kind: 'cosine', T: 1000 }), 500);
+    expect(formatSnr(cosine)).toBe('0.970 (-0.1 dB)');
+    expect(cosine.signal).toBeCloseTo(Math.sqrt(0.49228517244880304), 12);
+    expect(formatSnr(snrInfo(sched, 500))).not.toBe(formatSnr(cosine));
+  });
+});

@@ -87,17 +87,61 @@ function uniqueOutputRules(m: ModelManifest): string[] {
   return errors;
 }
 
+/** linear needs betaStart < betaEnd and no cosine fields; cosine takes no betaStart/betaEnd. */
 function scheduleRules(m: ModelManifest): string[] {
   const s = m.schedule;
-  if (s && !(s.betaStart < s.betaEnd)) {
-    return [`schedule: betaStart (${s.betaStart}) must be less than betaEnd (${s.betaEnd})`];
+  if (!s) return [];
+  const has = (k: string): boolean => k in s;
+  const errors: string[] = [];
+  if (s.kind === 'linear') {
+    for (const k of ['betaStart', 'betaEnd']) {
+      if (!has(k)) errors.push(`schedule.${k}: is required for a linear schedule`);
+    }
+    for (const k of ['s', 'maxBeta']) {
+      if (has(k)) errors.push(`schedule.${k}: belongs to a cosine schedule, not a linear one`);
+    }
+    if (!errors.length && !(s.betaStart < s.betaEnd)) {
+      errors.push(`schedule: betaStart (${s.betaStart}) must be less than betaEnd (${s.betaEnd})`);
+    }
+  } else {
+    for (const k of ['betaStart', 'betaEnd']) {
+      if (has(k))
+        errors.push(`schedule.${k}: a cosine schedule has no ${k} (its betas follow ᾱ(t))`);
+    }
   }
-  return [];
+  return errors;
+}
+
+/** Conditioning inputs: distinct names other than x and t; class needs an integer dtype and
+ * its class count; context a float dtype and its [L, D]. */
+function conditioningRules(m: ModelManifest): string[] {
+  const errors: string[] = [];
+  const taken = new Set([m.inputs.x, ...(m.inputs.t !== undefined ? [m.inputs.t] : [])]);
+  (m.inputs.conditioning ?? []).forEach((c, i) => {
+    const where = `inputs.conditioning[${i}]`;
+    if (taken.has(c.name)) errors.push(`${where}.name: ${show(c.name)} is already an input above`);
+    taken.add(c.name);
+    const integer = c.dtype === 'int64' || c.dtype === 'int32';
+    if (c.role === 'class') {
+      if (!integer) errors.push(`${where}.dtype: class labels are integers (int64 or int32)`);
+      if (c.classes === undefined) errors.push(`${where}.classes: is required for a class input`);
+    } else if (c.role === 'context') {
+      if (integer) errors.push(`${where}.dtype: a context input is float (float32 or float16)`);
+      if (c.shape?.length !== 2) {
+        errors.push(`${where}.shape: a context input needs its per-sample shape [L, D]`);
+      }
+    }
+    if (c.role !== 'class' && c.classes !== undefined) {
+      errors.push(`${where}.classes: only a class input has a class count`);
+    }
+  });
+  return errors;
 }
 
 /** The semantic problems of a schema-valid manifest (empty when there are none). */
 export function semanticErrors(m: ModelManifest): string[] {
   return [
+    ...conditioningRules(m),
     ...(m.kind === 'diffusion' ? diffusionRules(m) : classifierRules(m)),
     ...blockIndexRules(m.blocks),
     ...uniqueOutputRules(m),

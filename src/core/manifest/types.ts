@@ -32,12 +32,30 @@ export interface ImageInfo {
   pad?: string;
 }
 
+/** What an input of the model means: the sample x, the timestep t, or conditioning. */
+export type InputRole = 'sample' | 'timestep' | 'class' | 'context' | 'other';
+
+/** A graph input besides x and t, with what it takes. */
+export interface ConditioningInput {
+  /** Graph input name. */
+  name: string;
+  /** class: integer labels [B]; context: float [B, L, D]; other: nothing diffprobe can fill. */
+  role: 'class' | 'context' | 'other';
+  dtype: 'int64' | 'int32' | 'float32' | 'float16';
+  /** Number of classes (role class): labels are 0..classes−1. */
+  classes?: number;
+  /** Per-sample shape (role context: [L, D]). */
+  shape?: number[];
+}
+
 export interface ModelInputs {
   /** Graph input name of the (noised) image [B, C, H, W]. */
   x: string;
   /** Graph input name of the timestep [B] (diffusion models). */
   t?: string;
   tDtype?: 'float32' | 'int64' | 'int32';
+  /** The other inputs (class labels, context states …), each with its role. */
+  conditioning?: ConditioningInput[];
 }
 
 export interface ModelOutputs {

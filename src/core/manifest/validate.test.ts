@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { assertSupportedSchema } from './jsonSchema';
+import type { CosineSchedule, LinearSchedule, NoiseSchedule } from '../schedule';
 import type {
   BlockInfo,
+  ConditioningInput,
   ExternalDataFile,
   ImageInfo,
   ModelInputs,
   ModelManifest,
   ModelOutputs,
-  ScheduleInfo,
 } from './types';
 import { manifestSchema, validateManifest } from './validate';
 
@@ -134,10 +135,10 @@ describe('validateManifest: schema errors name the path and the problem', () => 
       'image.channels: must be one of 1, 3',
       'image.range: must have exactly 2 items, found 1',
     ]);
-    expect(errorsOf((m) => (m.schedule!.betaStart = 0))).toEqual([
+    expect(errorsOf((m) => Object.assign(m.schedule!, { betaStart: 0 }))).toEqual([
       'schedule.betaStart: must be a number > 0',
     ]);
-    expect(errorsOf((m) => (m.schedule!.betaEnd = 1))).toEqual([
+    expect(errorsOf((m) => Object.assign(m.schedule!, { betaEnd: 1 }))).toEqual([
       'schedule.betaEnd: must be a number < 1',
     ]);
     expect(errorsOf((m) => (m.blocks = []))).toEqual([
@@ -242,6 +243,11 @@ type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K
 /** Every key of T, marked true when required: compiles only if the list is complete and exact. */
 type KeyTable<T> = { [K in keyof T]-?: K extends RequiredKeys<T> ? true : false };
 
+/** Every key of either schedule kind; those of one kind only are optional in the schema. */
+type ScheduleKeys = Pick<NoiseSchedule, 'kind' | 'T'> &
+  Partial<Pick<LinearSchedule, 'betaStart' | 'betaEnd'>> &
+  Pick<CosineSchedule, 's' | 'maxBeta'>;
+
 const tables: [string[], Record<string, boolean>][] = [
   [
     [],
@@ -295,11 +301,31 @@ const tables: [string[], Record<string, boolean>][] = [
       pad: false,
     } satisfies KeyTable<ImageInfo>,
   ],
-  [['properties', 'inputs'], { x: true, t: false, tDtype: false } satisfies KeyTable<ModelInputs>],
+  [
+    ['properties', 'inputs'],
+    { x: true, t: false, tDtype: false, conditioning: false } satisfies KeyTable<ModelInputs>,
+  ],
+  [
+    ['properties', 'inputs', 'properties', 'conditioning', 'items'],
+    {
+      name: true,
+      role: true,
+      dtype: true,
+      classes: false,
+      shape: false,
+    } satisfies KeyTable<ConditioningInput>,
+  ],
   [['properties', 'outputs'], { eps: false, logits: false } satisfies KeyTable<ModelOutputs>],
   [
     ['properties', 'schedule'],
-    { kind: true, T: true, betaStart: true, betaEnd: true } satisfies KeyTable<ScheduleInfo>,
+    {
+      kind: true,
+      T: true,
+      betaStart: false,
+      betaEnd: false,
+      s: false,
+      maxBeta: false,
+    } satisfies KeyTable<ScheduleKeys>,
   ],
   [
     ['properties', 'externalData', 'items'],

@@ -154,7 +154,7 @@ describe('proposeBlocks without a U-Net', () => {
     const p = proposeBlocks(bytes);
     expect(p.source).toBe('none');
     expect(p.blocks).toEqual([]);
-    expect(p.reason).toMatch(/no module paths like input_blocks\.N or down_blocks\.N/);
+    expect(p.reason).toMatch(/no skip-connection Concats .* no numbered lists of modules/);
     expect(p.reason).toMatch(/does not look like a diffusion U-Net/);
     expect(p.image?.name).toBe('input');
     expect(p.timestep).toBeUndefined();

@@ -9,6 +9,8 @@
  *    (`conv_in`, `down_blocks.<i>` with `resnets.<j>` / `attentions.<j>` / `downsamplers.<k>`,
  *    `mid_block`, `up_blocks.<i>` …). A block's output is the tensor of its last node in
  *    topological order that is read outside the block.
+ * 3. Any other U-Net: its structure (structure.ts): numbered lists of modules in node names, the
+ *    skip-connection Concats and resolution changes; without module paths, the skips alone.
  *
  * Shapes come from value_info when the graph states them; otherwise a forward pass finds them.
  */
@@ -20,6 +22,7 @@ import {
   type OnnxModel,
   type OnnxNode,
 } from './model';
+import { followAliases, proposeFromStructure } from './structure';
 
 export type Stage = 'encoder' | 'middle' | 'decoder' | 'layer';
 
@@ -33,6 +36,10 @@ export interface ProposedBlock {
   readonly output: string;
   /** The shape, when value_info (or the graph outputs) state it. */
   readonly shape?: readonly Dim[];
+  /** For a decoder block, the index of the encoder block its skip Concat reads (structure only). */
+  readonly mirror?: number;
+  /** Resolution relative to the input as a power of two (0 same, −1 half); structure only. */
+  readonly level?: number | null;
 }
 
 export interface InputRole {
@@ -43,10 +50,14 @@ export interface InputRole {
 }
 
 export interface BlockProposal {
-  /** Where the blocks came from; 'none' when nothing U-Net-like was found. */
-  readonly source: 'outputs' | 'module-paths' | 'none';
-  /** The naming convention recognised in node names, if any. */
-  readonly style: 'adm' | 'diffusers' | undefined;
+  /**
+   * Where the blocks came from: `block_<n>` outputs, module paths (a known naming convention in
+   * `style`, or any numbered lists of modules read with the skip structure), the skip structure
+   * alone, or 'none' when nothing U-Net-like was found.
+   */
+  readonly source: 'outputs' | 'module-paths' | 'skips' | 'none';
+  /** The naming convention recognised in node names: 'generic' when blocks came from structure. */
+  readonly style: 'adm' | 'diffusers' | 'generic' | undefined;
   readonly blocks: readonly ProposedBlock[];
   /** Why no blocks were found (set when `blocks` is empty). */
   readonly reason?: string;
@@ -183,52 +194,23 @@ function diffusersGroup(name: string): Omit<Group, 'nodes'> | undefined {
 
 const STAGE_ORDER: Record<Group['stage'], number> = { encoder: 0, middle: 1, decoder: 2 };
 
-/**
- * Follows value-preserving aliases: when a tensor's only reader is an Identity, or a Cast to
- * float32, the block's value is that reader's output too; exporters often name the alias (ADM's
- * GroupNorm32 does `x.float()`, so the tensor a block returns is recorded as a Cast output).
- */
-function followAliases(t: string, readers: Map<string, number[]>, nodes: readonly OnnxNode[]) {
-  let cur = t;
-  for (let guard = 0; guard < 16; guard++) {
-    const r = readers.get(cur);
-    if (!r || r.length !== 1) break;
-    const n = nodes[r[0]!]!;
-    const isAlias =
-      n.domain === '' &&
-      n.outputs.length === 1 &&
-      (n.opType === 'Identity' ||
-        (n.opType === 'Cast' && n.attributes.find((a) => a.name === 'to')?.i === 1));
-    if (!isAlias || n.outputs[0] === undefined || n.outputs[0] === '') break;
-    cur = n.outputs[0];
-  }
-  return cur;
-}
-
-/** Blocks from module paths in node names; `reason` explains an empty result. */
+/** Blocks from guided-diffusion or diffusers module paths in node names; none without them. */
 function fromModulePaths(graph: OnnxGraph): {
   blocks: ProposedBlock[];
   style: 'adm' | 'diffusers' | undefined;
-  reason?: string;
 } {
   const nodes = graph.nodes;
   let adm = 0;
   let hf = 0;
+  // Module calls are scopes (`/input_blocks.1/…`); a name without '/' names a tensor, e.g. the
+  // converter's `model.input_blocks.0.0.weight__to_fp32` Casts of fp16 weights.
+  const scoped = (n: OnnxNode) => n.name.includes('/');
   for (const n of nodes) {
+    if (!scoped(n)) continue;
     if (admGroup(n.name)) adm++;
     if (HF_TOP.test(n.name) || HF_MID.test(n.name)) hf++;
   }
-  if (adm === 0 && hf === 0) {
-    const withPaths = nodes.some((n) => n.name.includes('/'));
-    return {
-      blocks: [],
-      style: undefined,
-      reason:
-        'no module paths like input_blocks.N or down_blocks.N in node names; this does not look ' +
-        'like a diffusion U-Net' +
-        (withPaths ? '' : ' (node names carry no module paths at all)'),
-    };
-  }
+  if (adm === 0 && hf === 0) return { blocks: [], style: undefined };
   const style = adm >= hf ? 'adm' : 'diffusers';
   const keyOf = style === 'adm' ? admGroup : diffusersGroup;
 
@@ -250,7 +232,7 @@ function fromModulePaths(graph: OnnxGraph): {
   const groups = new Map<string, Group>();
   const groupOfNode = new Map<number, string>();
   nodes.forEach((n, i) => {
-    const k = keyOf(n.name);
+    const k = scoped(n) ? keyOf(n.name) : undefined;
     if (!k) return;
     const g = groups.get(k.name) ?? { ...k, nodes: [] };
     g.nodes.push(i);
@@ -335,14 +317,30 @@ export function proposeBlocks(modelOrBytes: OnnxModel | Uint8Array): BlockPropos
     });
     return { source: 'outputs', style: paths.style, blocks, ...io };
   }
-  if (paths.blocks.length === 0) {
-    return {
-      source: 'none',
-      style: paths.style,
-      blocks: [],
-      reason: paths.reason ?? 'no block outputs found in the graph',
-      ...io,
-    };
+  if (paths.blocks.length > 0) {
+    return { source: 'module-paths', style: paths.style, blocks: paths.blocks, ...io };
   }
-  return { source: 'module-paths', style: paths.style, blocks: paths.blocks, ...io };
+  const sources = io.image
+    ? [io.image.name]
+    : io.inputs.filter((i) => i !== io.timestep && i.elemType === 1).map((i) => i.name);
+  const s = proposeFromStructure(graph, topologicalOrder(graph), sources);
+  if (s.source === 'none') {
+    return { source: 'none', style: undefined, blocks: [], reason: s.reason, ...io };
+  }
+  const blocks = s.blocks.map((b, k) =>
+    withShape(graph, {
+      index: k + 1,
+      stage: b.stage,
+      name: b.name,
+      output: b.output,
+      level: b.level,
+      ...(b.mirror !== undefined ? { mirror: b.mirror + 1 } : {}),
+    }),
+  );
+  return {
+    source: s.source,
+    style: s.source === 'module-paths' ? 'generic' : undefined,
+    blocks,
+    ...io,
+  };
 }

@@ -17,6 +17,21 @@ export interface SynthesizeArgs {
   imageSize: number;
   channels: 1 | 3;
   schedule?: NoiseSchedule;
+  /** Names the user gave blocks in review, by output tensor (blank: the proposed name). */
+  names?: Readonly<Record<string, string>>;
+}
+
+/** The longest block name kept from the user's review. */
+export const MAX_BLOCK_NAME = 80;
+
+/** The user's name for a block, when they gave one; otherwise the proposed name. */
+export function blockName(
+  proposed: string,
+  output: string,
+  names: Readonly<Record<string, string>> | undefined,
+): string {
+  const given = names?.[output]?.trim().slice(0, MAX_BLOCK_NAME);
+  return given ? given : proposed;
 }
 
 /**
@@ -29,11 +44,20 @@ export function synthesizeManifest(a: SynthesizeArgs): ModelManifest {
   if (!proposal.image) throw new Error('the model has no image input of rank 4 [B, C, H, W]');
   if (!proposal.timestep)
     throw new Error('the model has no timestep input (rank 1, or named t / timestep)');
+  // Skip pairs both ways, as the converter writes them: a decoder block and the encoder block
+  // its skip Concat reads mirror each other.
+  const mirrorOf = new Map<number, number>();
+  for (const b of proposal.blocks) {
+    if (b.mirror === undefined) continue;
+    mirrorOf.set(b.index, b.mirror);
+    if (!mirrorOf.has(b.mirror)) mirrorOf.set(b.mirror, b.index);
+  }
   const blocks = proposal.blocks.map((b) => {
     const shape = a.shapes.get(b.output);
     if (!shape || shape.length !== 3) {
       throw new Error(`block ${b.index} (${b.output}) has no [C, H, W] activation`);
     }
+    const mirror = mirrorOf.get(b.index);
     return {
       index: b.index,
       stage: b.stage,
@@ -41,7 +65,8 @@ export function synthesizeManifest(a: SynthesizeArgs): ModelManifest {
       height: shape[1]!,
       width: shape[2]!,
       output: b.output,
-      module: b.name,
+      module: blockName(b.name, b.output, a.names),
+      ...(mirror !== undefined ? { mirror } : {}),
     };
   });
   const tDtype = a.proposal.timestep!.dtype;

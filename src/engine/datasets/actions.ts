@@ -10,6 +10,7 @@ import type {
   ImportResult,
   ImportSource,
 } from '../../protocol/datasets';
+import type { SkippedRecord } from '../../core/datasets/storedRecord';
 import type { AppStore } from '../appStore';
 import type { DatasetEngine, RunningImport } from '../workers/datasetEngine';
 import { userMessage } from '../workers/errors';
@@ -28,6 +29,35 @@ function outcome(result: ImportResult): string {
   return `${verb} “${m.name}”: ${parts.join(', ')}.`;
 }
 
+/** An import that stored nothing (its record is gone): why, with the first files named. */
+export function nothingImported(result: ImportResult): string {
+  const m = result.meta;
+  const named = m.skipped
+    .slice(0, 3)
+    .map((f) => `${f.path}: ${f.reason}`)
+    .join('; ');
+  const more = m.skippedCount > 3 ? `; ${(m.skippedCount - 3).toLocaleString('en')} more` : '';
+  const why =
+    m.skippedCount > 0
+      ? `${m.skippedCount.toLocaleString('en')} files skipped (${named}${more})`
+      : m.duplicateCount > 0
+        ? `every image is a duplicate`
+        : `no image files in class folders`;
+  return `Nothing was imported from “${m.name}”: ${why}. No dataset was kept.`;
+}
+
+/** The notice for stored records that could not be read (they are left as they are). */
+export function skippedRecordsText(skipped: SkippedRecord[]): string {
+  const named = skipped
+    .slice(0, 3)
+    .map((r) => `${r.key} (${r.reason})`)
+    .join('; ');
+  const more = skipped.length > 3 ? ` and ${skipped.length - 3} more` : '';
+  const n =
+    skipped.length === 1 ? 'A stored dataset record' : `${skipped.length} stored dataset records`;
+  return `${n} could not be read and ${skipped.length === 1 ? 'is' : 'are'} skipped: ${named}${more}. The other datasets are unaffected.`;
+}
+
 /** The datasets panel's actions on the app's store and the datasets worker. */
 export function createDatasetsController(deps: {
   store: AppStore;
@@ -35,6 +65,8 @@ export function createDatasetsController(deps: {
 }) {
   const { store, engine } = deps;
   let running: RunningImport | null = null;
+  /** Records already reported as unreadable (each is told once, not on every refresh). */
+  const toldSkipped = new Set<string>();
 
   async function refreshStorage(): Promise<void> {
     const [info, persisted] = await Promise.all([storageInfo(), isPersisted()]);
@@ -44,7 +76,10 @@ export function createDatasetsController(deps: {
   async function refreshDatasets(): Promise<DatasetMeta[]> {
     const s = store.getState();
     try {
-      const list = await engine.list();
+      const { datasets: list, skipped } = await engine.list();
+      const fresh = skipped.filter((r) => !toldSkipped.has(r.key));
+      for (const r of fresh) toldSkipped.add(r.key);
+      if (fresh.length) s.notify('warning', skippedRecordsText(fresh));
       let selected = selectedDatasetId();
       if (selected !== null && !list.some((m) => m.id === selected)) {
         selected = null;
@@ -66,8 +101,14 @@ export function createDatasetsController(deps: {
     store.getState().setSelectedDataset(id);
   }
 
-  /** Imports a source for the current model; resolves with the result (null on failure). */
-  async function importDataset(source: ImportSource): Promise<ImportResult | null> {
+  /**
+   * Imports a source for the current model; resolves with the result (null on failure). With
+   * `resume`, completes that partial dataset from the same source (what is stored is kept).
+   */
+  async function importDataset(
+    source: ImportSource,
+    resume?: DatasetMeta,
+  ): Promise<ImportResult | null> {
     const s = store.getState();
     if (running) {
       s.notify('warning', 'An import is already running: wait for it or cancel it first.');
@@ -79,7 +120,10 @@ export function createDatasetsController(deps: {
     const { fit, split } = s.datasets;
     s.setDatasetImport({ name: source.name, progress: null });
     void requestPersistence().then(() => refreshStorage());
-    const job = engine.import(source, { size, channels, fit, split }, (progress) =>
+    const options = resume
+      ? { size: resume.size, channels: resume.channels, fit: resume.fit, split, resume: resume.id }
+      : { size, channels, fit, split };
+    const job = engine.import(source, options, (progress) =>
       store.getState().setDatasetImport({ name: source.name, progress }),
     );
     running = job;
@@ -92,7 +136,7 @@ export function createDatasetsController(deps: {
           `Import of “${m.name}” cancelled before any image was stored: nothing kept.`,
         );
       } else if (m.count === 0) {
-        s.notify('error', `“${m.name}” has no images in class folders: ${outcome(result)}`);
+        s.notify('error', nothingImported(result));
       } else {
         s.notify(m.skippedCount || m.duplicateCount ? 'warning' : 'info', outcome(result));
       }

@@ -1,5 +1,5 @@
 import { fitDescription } from '../../core/explorer/imageFit';
-import { imageRefToString, type ImageRef } from '../../core/explorer/urlState';
+import { DEFAULT_SELECTION, imageRefToString, type ImageRef } from '../../core/explorer/urlState';
 import { decodePng } from '../../core/image/png';
 import { prepareImage, type FitMode, type PixelImage } from '../../core/image/prepare';
 import type { ModelManifest } from '../../core/manifest/types';
@@ -27,6 +27,28 @@ export async function decodeFile(file: File): Promise<PixelImage> {
   bitmap.close();
   const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
   return { width: canvas.width, height: canvas.height, channels: 4, data };
+}
+
+function isDefaultImage(ref: ImageRef): boolean {
+  const d = DEFAULT_SELECTION.image;
+  return ref.kind === 'item' && d.kind === 'item' && ref.id === d.id;
+}
+
+/** The dataset's item `id` as the explored image, or null when the dataset has none. */
+function datasetItem(ds: LabeledImages, id: string): ExplorerImage | null {
+  for (const split of [ds.test, ds.train]) {
+    const i = split.items.findIndex((it) => it.id === id);
+    if (i >= 0) {
+      return {
+        ref: { kind: 'item', id },
+        id,
+        label: `${ds.name}: ${ds.classes[split.labels[i]!]} (${id})`,
+        x0: split.items[i]!.x0,
+        fit: null,
+      };
+    }
+  }
+  return null;
 }
 
 /**
@@ -86,19 +108,13 @@ export function createExplorerImages(deps: {
       };
     }
     const ds = await explorerDataset(size, channels);
-    for (const split of [ds.test, ds.train]) {
-      const i = split.items.findIndex((it) => it.id === ref.id);
-      if (i >= 0) {
-        return {
-          ref,
-          id: ref.id,
-          label: `${ds.name}: ${ds.classes[split.labels[i]!]} (${ref.id})`,
-          x0: split.items[i]!.x0,
-          fit: null,
-        };
-      }
-    }
-    throw new Error(`${ref.id} is not in the dataset ${ds.name}.`);
+    const found = datasetItem(ds, ref.id);
+    if (found) return found;
+    // The default image is the demo set's: another selected dataset shows its first image
+    // instead (no error: the user asked for nothing in particular).
+    const first = ds.test.items[0] ?? ds.train.items[0];
+    if (isDefaultImage(ref) && first) return datasetItem(ds, first.id)!;
+    throw new Error(`The image ${ref.id} is not in the selected dataset “${ds.name}”.`);
   }
 
   /** Makes `ref` the explored image; a failure keeps the image that was shown and says why. */
@@ -110,7 +126,7 @@ export function createExplorerImages(deps: {
       const image = await resolve(ref, m);
       if (!job.isLatest()) return false;
       store.getState().setExplorerImage(image);
-      store.getState().select({ image: ref });
+      store.getState().select({ image: image.ref });
       return true;
     } catch (err) {
       if (!job.isLatest()) return false;

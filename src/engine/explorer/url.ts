@@ -20,7 +20,8 @@ export function startExplorerUrl(store: AppStore): void {
     if (text === last) return;
     last = text;
     const url = new URL(location.href);
-    url.search = text;
+    // Sets the selection's keys only: parameters of other features (e.g. ?tour=3) stay.
+    for (const [key, value] of new URLSearchParams(text)) url.searchParams.set(key, value);
     history.replaceState(history.state, '', url);
   };
   write();

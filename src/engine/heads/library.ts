@@ -1,4 +1,4 @@
-import { parseHead, serializeHead } from '../../core/heads/format';
+import { parseHead, serializeHead, type TrainedHead } from '../../core/heads/format';
 import { topK } from '../../core/heads/metrics';
 import type { Ranked } from '../../core/heads/metrics';
 import type { FeatureItem } from '../../core/features/batch';
@@ -8,6 +8,9 @@ import type { HeadsEngine } from '../workers/headsEngine';
 import type { UnetEngine } from '../workers/unetEngine';
 import { headInfo } from './outcome';
 import type { headsStorage } from './storage';
+
+/** What to do with an imported head whose id a stored head already has. */
+export type HeadConflictChoice = 'replace' | 'keep-both' | 'cancel';
 
 export interface Classification {
   head: string;
@@ -46,15 +49,42 @@ export function createHeadLibrary(deps: {
     return { name: `${safe}.head.json`, text: serializeHead(head) };
   }
 
-  /** Imports a head file; a bad file is refused with its reason, and nothing stored is lost. */
-  async function importHead(text: string, fileName: string): Promise<void> {
+  /**
+   * Imports a head file; a bad file is refused with its reason, and nothing stored is lost.
+   * When a stored head has the same id, `choose` decides: replace it, keep both (the import gets
+   * a new id and a marked name), or import nothing.
+   */
+  async function importHead(
+    text: string,
+    fileName: string,
+    choose: (existing: string, incoming: string) => Promise<HeadConflictChoice> = async () =>
+      'keep-both',
+  ): Promise<void> {
     const s = store.getState();
-    let head;
+    let head: TrainedHead;
     try {
       head = parseHead(text);
     } catch (err) {
       s.notify('error', `${fileName}: ${userMessage(err)}`);
       return;
+    }
+    const existing = s.heads.saved.find((h) => h.id === head.id);
+    if (existing) {
+      const choice = await choose(existing.name, head.name);
+      if (choice === 'cancel') {
+        s.notify('info', `${fileName} was not imported: “${existing.name}” is kept as it was.`);
+        return;
+      }
+      if (choice === 'keep-both') {
+        const taken = new Set(store.getState().heads.saved.map((h) => h.name));
+        let n = 2;
+        while (taken.has(`${head.name} (${n})`)) n += 1;
+        head = {
+          ...head,
+          id: `${head.id}-${crypto.randomUUID().slice(0, 8)}`,
+          name: `${head.name} (${n})`,
+        };
+      }
     }
     try {
       await storage.put(head);

@@ -46,4 +46,31 @@ describe('model loading', () => {
     expect(store.getState().model.summary?.name).toBe('new.onnx');
     expect(store.getState().model.choice).toEqual({ kind: 'builtin', id: 'new' });
   });
+
+  it('an .onnx without a manifest goes with its schedule and the block names the user gave', async () => {
+    const store = storeWithModel();
+    const calls: unknown[] = [];
+    const loader = createModelLoader({
+      store,
+      engine: {
+        load: (source, options) => {
+          calls.push({ source, schedule: options?.schedule, blockNames: options?.blockNames });
+          return Promise.resolve({ ...SUMMARY, name: 'mine.onnx' });
+        },
+      },
+    });
+    const file = new File([new Uint8Array(4)], 'mine.onnx');
+    const schedule = { kind: 'linear' as const, T: 500, betaStart: 1e-4, betaEnd: 0.02 };
+    expect(
+      await loader.loadModelFiles([file], schedule, { '/mid/Add_output_0': 'bottleneck' }),
+    ).toBe(true);
+    expect(calls).toEqual([
+      {
+        source: { kind: 'files', files: [{ name: 'mine.onnx', bytes: file }] },
+        schedule,
+        blockNames: { '/mid/Add_output_0': 'bottleneck' },
+      },
+    ]);
+    expect(store.getState().model.choice).toEqual({ kind: 'user', name: 'mine.onnx' });
+  });
 });

@@ -1,4 +1,5 @@
 import type { NoiseSchedule } from '../../core/schedule';
+import type { BlockNames } from '../../protocol/proposal';
 import type { LoadProgress, ModelSource } from '../../protocol/model';
 import type { ModelChoice } from '../../store/slices/model';
 import type { AppStore } from '../appStore';
@@ -42,12 +43,14 @@ export function createModelLoader({ store, engine }: ModelLoaderDeps) {
     choice: ModelChoice,
     source: ModelSource,
     schedule?: NoiseSchedule,
+    blockNames?: BlockNames,
   ): Promise<boolean> {
     const job = slot.start();
     store.getState().setModelLoading(choice);
     try {
       const summary = await engine.load(source, {
         ...(schedule ? { schedule } : {}),
+        ...(blockNames ? { blockNames } : {}),
         onProgress: (p) => {
           if (!job.isLatest()) return;
           const fraction = p.total ? p.loaded / p.total : null;
@@ -73,9 +76,13 @@ export function createModelLoader({ store, engine }: ModelLoaderDeps) {
 
     /**
      * Loads the files the user picked or dropped: one .onnx, with its manifest or, for a U-Net
-     * without one, with the noise schedule the user confirmed.
+     * without one, with the noise schedule the user confirmed and the block names they gave.
      */
-    loadModelFiles(files: readonly File[], schedule?: NoiseSchedule): Promise<boolean> {
+    loadModelFiles(
+      files: readonly File[],
+      schedule?: NoiseSchedule,
+      blockNames?: BlockNames,
+    ): Promise<boolean> {
       const onnx = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
       // The Files themselves go to the worker (by reference): the page never holds the bytes.
       const picked = files.map((f) => ({ name: f.name, bytes: f as Blob }));
@@ -83,6 +90,7 @@ export function createModelLoader({ store, engine }: ModelLoaderDeps) {
         { kind: 'user', name: onnx?.name ?? files[0]?.name ?? 'model' },
         { kind: 'files', files: picked },
         schedule,
+        blockNames,
       );
     },
 

@@ -29,6 +29,24 @@ export function runtimeEvents(store: AppStore): BridgeEvents {
   };
 }
 
+/**
+ * The notice for a feature cache that cannot be written (the storage is full): extraction goes
+ * on uncached, and the user is told once per page, not once per batch or job.
+ */
+export function cacheErrorNotice(store: AppStore): (message: string) => void {
+  let told = false;
+  return (message) => {
+    if (told) return;
+    told = true;
+    store
+      .getState()
+      .notify(
+        'warning',
+        `The feature cache is not being written (${message}). Extraction goes on without it, so features are computed again next time; free space by deleting a dataset or clearing the cache.`,
+      );
+  };
+}
+
 /** Starting the model runtime and switching its backend, with the header's status in step. */
 export function createRuntimeController(deps: {
   store: AppStore;

@@ -7,6 +7,7 @@ import {
   tinyDataset,
   until,
 } from '../testing/fakes';
+import { WorkerCrashedError } from '../workers/errors';
 import { createSweepController, SWEEP_BATCH } from './run';
 
 function setup(
@@ -136,5 +137,23 @@ describe('sweep scheduling', () => {
     await sweep.runSweep();
     expect(unet.calls).toHaveLength(0);
     expect(store.getState().notices.at(-1)?.text).toMatch(/^Cannot sweep: timestep 100/);
+  });
+});
+
+describe('a model worker that dies during the sweep', () => {
+  it('is told as such, with Retry; a retry runs the sweep again', async () => {
+    const unet = fakeUnet();
+    unet.failWith = new WorkerCrashedError('model', 'killed');
+    const { store, sweep } = setup({ unet });
+    await sweep.runSweep();
+    const s = store.getState().heads.sweep;
+    expect(s.status).toBe('error');
+    expect(s.error).toBe(
+      'The model worker stopped during the sweep, after 0 of 6 probes. Retry resumes it: the features already computed come from the cache.',
+    );
+    expect(store.getState().notices.map((n) => n.text)).toEqual([s.error]);
+    unet.failWith = null;
+    await sweep.runSweep();
+    expect(store.getState().heads.sweep).toMatchObject({ status: 'done', error: null });
   });
 });

@@ -11,7 +11,7 @@ import type { AppStore } from '../appStore';
 import type { LabeledImages, LabeledSplit } from '../datasets/access';
 import { JobSlot } from '../jobSlot';
 import { diffusionManifestOrReason, type DiffusionManifest } from '../model/manifest';
-import { JobCancelledError, userMessage } from '../workers/errors';
+import { JobCancelledError, userMessage, WorkerCrashedError } from '../workers/errors';
 import type { HeadsEngine } from '../workers/headsEngine';
 import type { UnetEngine } from '../workers/unetEngine';
 import { extractSplits, HEADS_NOISE_SEED, type SplitFeatures } from '../heads/features';
@@ -120,7 +120,8 @@ export function createSweepController(deps: SweepDeps) {
           { trainX: f.train.data, trainY, testX: f.test.data, testY },
           config,
           () => undefined,
-          { signal, evalEveryEpoch: false },
+          // Each block's table is trained on once: handed over, not copied on the page.
+          { signal, evalEveryEpoch: false, transferFeatures: true },
         );
         progress.trained(block, t, performance.now() - start, out.curves.at(-1)!.testAcc);
       }
@@ -135,6 +136,17 @@ export function createSweepController(deps: SweepDeps) {
       lastStats = progress.stats('cancelled');
       const detail = `Cancelled after ${progress.done} of ${progress.cells} probes.`;
       s.setSweep({ status: 'cancelled', detail });
+    } else if (err instanceof WorkerCrashedError) {
+      // The model worker died mid-sweep: what it extracted is in the feature cache, so a
+      // retry computes only the rest.
+      lastStats = progress.stats('error');
+      const error = `The model worker stopped during the sweep, after ${progress.done} of ${progress.cells} probes. Retry resumes it: the features already computed come from the cache.`;
+      s.setSweep({
+        status: 'error',
+        error,
+        detail: `Stopped after ${progress.done} of ${progress.cells} probes.`,
+      });
+      s.notify('error', error);
     } else {
       lastStats = progress.stats('error');
       s.setSweep({ status: 'error', error: userMessage(err) });

@@ -6,6 +6,7 @@
 import type { PreparedImages } from '../../core/datasets/demoZip';
 import type {
   ClassThumbnails,
+  DatasetList,
   DatasetMeta,
   DatasetPatch,
   ImportOptions,
@@ -51,7 +52,7 @@ export function createDatasetEngine(bridge: WorkerBridge<DatasetApi>) {
       };
     },
 
-    list(): Promise<DatasetMeta[]> {
+    list(): Promise<DatasetList> {
       return bridge.call((api) => api.list());
     },
 

@@ -43,13 +43,25 @@ export class HeadsEngine {
     data: HeadData,
     config: TrainConfig,
     onEpoch: (r: EpochReport) => void,
-    options: Pick<JobOptions<never>, 'signal'> & { evalEveryEpoch?: boolean } = {},
+    options: Pick<JobOptions<never>, 'signal'> & {
+      evalEveryEpoch?: boolean;
+      /**
+       * Hand the feature tables (trainX, testX) over instead of copying them: a copy of a
+       * large table blocks the page for its whole length. The caller's arrays are empty after.
+       */
+      transferFeatures?: boolean;
+    } = {},
   ): Promise<TrainOutcome> {
     await this.backend();
     const epochs = Comlink.proxy(onEpoch);
+    const buffers = [data.trainX.buffer, data.testX.buffer] as ArrayBuffer[];
+    const sent =
+      options.transferFeatures && buffers[0] !== buffers[1]
+        ? Comlink.transfer(data, buffers)
+        : data;
     return this.bridge.call(
       (api, ctx) =>
-        api.train(ctx.jobId, head, data, config, epochs, options.evalEveryEpoch ?? true),
+        api.train(ctx.jobId, head, sent, config, epochs, options.evalEveryEpoch ?? true),
       options,
     );
   }

@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import type { FeatureItem } from '../../core/features/batch';
 import type { FeatureRequest } from '../../core/features/request';
 import type { NoiseSchedule } from '../../core/schedule';
+import type { BlockNames, BlockReview } from '../../protocol/proposal';
 import type {
   BackendInfo,
   BackendPreference,
@@ -47,6 +48,9 @@ export class UnetEngine {
   private source: ModelSource | null = null;
   private loadedFor = -1;
   private schedule: NoiseSchedule | undefined;
+  private blockNames: BlockNames | undefined;
+  /** Told when an extraction's features could not be cached (the job went on without). */
+  onCacheError: ((message: string) => void) | null = null;
 
   constructor(
     readonly bridge: WorkerBridge<UnetApi>,
@@ -82,17 +86,22 @@ export class UnetEngine {
     return info;
   }
 
-  /** Loads a model; `schedule` is the user's choice for a model without a manifest. */
+  /**
+   * Loads a model; `schedule` and `blockNames` are the user's choices for a model without a
+   * manifest (its noise schedule, and names for the proposed blocks by output tensor).
+   */
   async load(
     source: ModelSource,
-    options: JobOptions<LoadProgress> & { schedule?: NoiseSchedule } = {},
+    options: JobOptions<LoadProgress> & { schedule?: NoiseSchedule; blockNames?: BlockNames } = {},
   ): Promise<ModelSummary> {
     await this.backend();
     this.schedule = options.schedule;
+    this.blockNames = options.blockNames;
     const keep = copySource(source);
     const send = copySource(source);
     const summary = await this.bridge.call<ModelSummary, LoadProgress>(
-      (api, ctx) => api.loadModel(ctx.jobId, send, ctx.progress, options.schedule),
+      (api, ctx) =>
+        api.loadModel(ctx.jobId, send, ctx.progress, options.schedule, options.blockNames),
       options,
     );
     this.source = keep;
@@ -106,9 +115,16 @@ export class UnetEngine {
     if (!this.source) throw new Error('no model is loaded');
     const source = copySource(this.source);
     await this.bridge.call<ModelSummary, LoadProgress>((api, ctx) =>
-      api.loadModel(ctx.jobId, source, ctx.progress, this.schedule),
+      api.loadModel(ctx.jobId, source, ctx.progress, this.schedule, this.blockNames),
     );
     this.loadedFor = this.bridge.starts;
+  }
+
+  /** The blocks diffprobe proposes for picked files without a manifest (nothing is loaded). */
+  async reviewBlocks(source: ModelSource, options: JobOptions<never> = {}): Promise<BlockReview> {
+    await this.backend();
+    const send = copySource(source);
+    return this.bridge.call((api, ctx) => api.reviewBlocks(ctx.jobId, send), options);
   }
 
   async run(
@@ -134,7 +150,7 @@ export class UnetEngine {
   ): Promise<ExtractResult> {
     await this.ensureModel();
     const batches = Comlink.proxy(onBatch);
-    return this.bridge.call<ExtractResult, ExtractProgress>(
+    const result = await this.bridge.call<ExtractResult, ExtractProgress>(
       (api, ctx) =>
         api.extract(
           ctx.jobId,
@@ -148,6 +164,8 @@ export class UnetEngine {
         ),
       options,
     );
+    if (result.cacheError) this.onCacheError?.(result.cacheError);
+    return result;
   }
 
   /** DDIM samples; each step's x_t arrives through `onStep`. */

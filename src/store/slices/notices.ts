@@ -21,7 +21,10 @@ export const createNoticesSlice: StateCreator<AppState, [], [], NoticesSlice> = 
   notices: [],
   notify: (kind, text) => {
     const id = nextNotice++;
-    set((s) => ({ notices: [...s.notices.slice(-4), { id, kind, text }] }));
+    // The same message twice shows once (the newer one, at the end).
+    set((s) => ({
+      notices: [...s.notices.filter((n) => n.text !== text).slice(-4), { id, kind, text }],
+    }));
     return id;
   },
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),

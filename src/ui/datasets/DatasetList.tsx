@@ -2,6 +2,7 @@ import { formatBytes } from '../../core/datasets/limits';
 import { deleteDataset, selectDataset } from '../../engine/app';
 import { useAppStore } from '../../store';
 import type { DatasetMeta } from '../../protocol/datasets';
+import { ResumeImport } from './ResumeImport';
 
 const STATUS: Record<DatasetMeta['status'], string> = {
   // Still 'importing' when no import runs: it stopped without saying why (the page was closed,
@@ -45,7 +46,7 @@ export function DatasetList() {
             : ''}
       </p>
       <ul role="radiogroup" aria-label="Dataset used by heads and CKA">
-        <li>
+        <li role="none">
           <label>
             <input
               type="radio"
@@ -57,7 +58,7 @@ export function DatasetList() {
           </label>
         </li>
         {list.map((m) => (
-          <li key={m.id} data-testid="dataset-row">
+          <li key={m.id} role="none" data-testid="dataset-row">
             <label>
               <input
                 type="radio"
@@ -67,6 +68,7 @@ export function DatasetList() {
               />{' '}
               <strong>{m.name}</strong> <span className="ds-hint">{summary(m, busy)}</span>
             </label>{' '}
+            <ResumeImport meta={m} disabled={busy} />{' '}
             <button
               type="button"
               disabled={busy}

@@ -3,7 +3,13 @@ import { DEMO_DATASET_URL } from '../../engine/datasets/access';
 import { importDataset } from '../../engine/app';
 import { useAppStore } from '../../store';
 import { DropZone } from '../DropZone';
-import { filesFromDirectoryHandle, filesFromDrop, filesFromInput, isZip } from './dropFiles';
+import {
+  filesFromDirectoryHandle,
+  filesFromDrop,
+  filesFromInput,
+  isZip,
+  readFailure,
+} from './dropFiles';
 import type { PickedFiles } from './dropFiles';
 
 function importPicked(picked: PickedFiles): void {
@@ -13,6 +19,7 @@ function importPicked(picked: PickedFiles): void {
     name: picked.name,
     files: picked.files,
     dirs: picked.dirs,
+    unreadable: picked.unreadable,
   });
 }
 
@@ -31,8 +38,20 @@ export function ImportSources() {
     const single = data.files.length === 1 ? data.files[0]! : null;
     const entry = data.items[0]?.webkitGetAsEntry?.() ?? null;
     if (single && isZip(single) && (!entry || entry.isFile)) return importZip(single);
-    const picked = await filesFromDrop(data);
+    let picked: PickedFiles | null;
+    try {
+      picked = await filesFromDrop(data);
+    } catch (e) {
+      return notify('error', `The dropped folder could not be read: ${readFailure(e)}.`);
+    }
     if (!picked) return notify('error', 'Nothing to import was dropped: drop a folder or a .zip.');
+    if (picked.files.length === 0 && picked.unreadable.length > 0) {
+      const first = picked.unreadable[0]!;
+      return notify(
+        'error',
+        `Nothing in “${picked.name}” could be read: ${first.path}: ${first.reason}${picked.unreadable.length > 1 ? ` (and ${picked.unreadable.length - 1} more)` : ''}.`,
+      );
+    }
     importPicked(picked);
   };
 
@@ -44,7 +63,7 @@ export function ImportSources() {
       importPicked(await filesFromDirectoryHandle(await picker()));
     } catch (e) {
       if ((e as DOMException).name !== 'AbortError') {
-        notify('error', `The folder could not be read: ${(e as Error).message}`);
+        notify('error', `The folder could not be read: ${readFailure(e)}.`);
       }
     }
   };

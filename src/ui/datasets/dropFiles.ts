@@ -10,6 +10,17 @@ export interface PickedFiles {
   dirs: string[];
   /** The name to give the dataset (the dropped folder's, or the zip's). */
   name: string;
+  /** Files and folders the browser could not read (moved, deleted, no permission), and why. */
+  unreadable: { path: string; reason: string }[];
+}
+
+/** Why the browser could not read an entry, in a few words. */
+export function readFailure(e: unknown): string {
+  const name = (e as { name?: string } | null)?.name;
+  if (name === 'NotFoundError') return 'it was moved or deleted';
+  if (name === 'NotReadableError' || name === 'SecurityError' || name === 'NotAllowedError')
+    return 'the browser may not read it (permissions)';
+  return `it could not be read (${(e as Error | null)?.message || String(e)})`;
 }
 
 function readAll(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
@@ -33,11 +44,22 @@ function fileOf(entry: FileSystemFileEntry): Promise<File> {
 
 async function walk(entry: FileSystemEntry, prefix: string, out: PickedFiles): Promise<void> {
   const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+  // One entry that cannot be read is listed with its reason; the walk goes on.
   if (entry.isFile) {
-    out.files.push({ path, file: await fileOf(entry as FileSystemFileEntry) });
+    try {
+      out.files.push({ path, file: await fileOf(entry as FileSystemFileEntry) });
+    } catch (e) {
+      out.unreadable.push({ path, reason: readFailure(e) });
+    }
   } else if (entry.isDirectory) {
     out.dirs.push(path);
-    const children = await readAll((entry as FileSystemDirectoryEntry).createReader());
+    let children: FileSystemEntry[];
+    try {
+      children = await readAll((entry as FileSystemDirectoryEntry).createReader());
+    } catch (e) {
+      out.unreadable.push({ path: `${path}/`, reason: readFailure(e) });
+      return;
+    }
     for (const child of children) await walk(child, path, out);
   }
 }
@@ -48,39 +70,47 @@ export async function filesFromDrop(data: DataTransfer): Promise<PickedFiles | n
     .filter((item) => item.kind === 'file')
     .map((item) => item.webkitGetAsEntry())
     .filter((e): e is FileSystemEntry => e !== null);
-  const out: PickedFiles = { files: [], dirs: [], name: 'Dropped files' };
+  const out: PickedFiles = { files: [], dirs: [], name: 'Dropped files', unreadable: [] };
   if (entries.length === 0) {
     for (const file of data.files) out.files.push({ path: file.name, file });
   } else {
     for (const entry of entries) await walk(entry, '', out);
   }
   if (entries.length === 1 && entries[0]!.isDirectory) out.name = entries[0]!.name;
-  return out.files.length || out.dirs.length ? out : null;
+  return out.files.length || out.dirs.length || out.unreadable.length ? out : null;
 }
 
 /** The files of an <input webkitdirectory> (their webkitRelativePath starts with the folder). */
 export function filesFromInput(list: FileList): PickedFiles {
   const files = [...list].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
   const top = files[0]?.path.split('/')[0] ?? 'Folder';
-  return { files, dirs: [], name: top };
+  return { files, dirs: [], name: top, unreadable: [] };
 }
 
 /** showDirectoryPicker, where the browser has it (Chromium): walks the handle like a drop. */
 export async function filesFromDirectoryHandle(
   dir: FileSystemDirectoryHandle,
   prefix = dir.name,
-  out: PickedFiles = { files: [], dirs: [prefix], name: dir.name },
+  out: PickedFiles = { files: [], dirs: [prefix], name: dir.name, unreadable: [] },
 ): Promise<PickedFiles> {
-  for await (const handle of (
-    dir as unknown as { values(): AsyncIterable<FileSystemHandle> }
-  ).values()) {
-    const path = `${prefix}/${handle.name}`;
-    if (handle.kind === 'file') {
-      out.files.push({ path, file: await (handle as FileSystemFileHandle).getFile() });
-    } else {
-      out.dirs.push(path);
-      await filesFromDirectoryHandle(handle as FileSystemDirectoryHandle, path, out);
+  try {
+    for await (const handle of (
+      dir as unknown as { values(): AsyncIterable<FileSystemHandle> }
+    ).values()) {
+      const path = `${prefix}/${handle.name}`;
+      if (handle.kind === 'file') {
+        try {
+          out.files.push({ path, file: await (handle as FileSystemFileHandle).getFile() });
+        } catch (e) {
+          out.unreadable.push({ path, reason: readFailure(e) });
+        }
+      } else {
+        out.dirs.push(path);
+        await filesFromDirectoryHandle(handle as FileSystemDirectoryHandle, path, out);
+      }
     }
+  } catch (e) {
+    out.unreadable.push({ path: `${prefix}/`, reason: readFailure(e) });
   }
   return out;
 }

@@ -79,8 +79,9 @@ export function FeatureMaps({ manifest }: { manifest: ModelManifest }) {
     [bigValues, H, W, bigRange, view.colormap, view.overlay],
   );
   const input = useMemo(() => {
-    if (!image) return null;
     const { size: S, channels: IC, range } = manifest.image;
+    // An image made for the previous model waits for its replacement.
+    if (!image || image.x0.length !== IC * S * S) return null;
     return { rgba: imageToRgba(image.x0, IC, S, S, range), S };
   }, [image, manifest.image]);
 
@@ -101,6 +102,7 @@ export function FeatureMaps({ manifest }: { manifest: ModelManifest }) {
       <h3 data-testid="maps-title" data-key={features.key}>
         Block {features.block}
         {block ? ` (${block.stage})` : ''}: {C} channels × {H}×{W}
+        {block?.module ? <span className="block-name"> · {block.module}</span> : null}
         <span className="muted maps-time">
           {' '}
           {status === 'loading'

@@ -15,9 +15,11 @@ export function NoisePreview({
   manifest: ModelManifest;
   schedule: Schedule;
 }) {
-  const image = useAppStore((s) => s.explorer.image);
+  const stored = useAppStore((s) => s.explorer.image);
   const { t, seed, noise } = useAppStore((s) => s.explorer.selection);
   const { size: S, channels: C, range } = manifest.image;
+  // Just after another model loads, the image is still the one made for the previous model.
+  const image = stored && stored.x0.length === C * S * S ? stored : null;
   const x0 = useMemo(
     () => (image ? imageToRgba(image.x0, C, S, S, range) : null),
     [image, C, S, range],

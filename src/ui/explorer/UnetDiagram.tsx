@@ -1,5 +1,5 @@
 import { path as d3path, scaleSqrt } from 'd3';
-import { useMemo, useRef } from 'react';
+import { Fragment, useMemo, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { neighbourBlock, unetLayout } from '../../core/explorer/unetLayout';
 import type { BlockInfo } from '../../core/manifest/types';
@@ -27,6 +27,8 @@ export function UnetDiagram({
   const size = scaleSqrt().domain([0, maxC]).range([10, 30]);
   const byIndex = new Map(layout.boxes.map((b) => [b.index, b]));
   const indices = layout.boxes.map((b) => b.index);
+  // The block's name (its module path, or the name the user gave it), when the manifest has one.
+  const nameOf = new Map(blocks.map((b) => [b.index, b.module ? `, ${b.module}` : '']));
 
   const key = (e: KeyboardEvent, index: number) => {
     let next: number | null = null;
@@ -78,30 +80,34 @@ export function UnetDiagram({
         const s = size(b.channels);
         const on = b.index === selected;
         return (
-          <g
-            key={b.index}
-            data-block={b.index}
-            className={`block ${b.stage}${on ? ' selected' : ''}`}
-            transform={`translate(${b.x},${b.y})`}
-            role="button"
-            tabIndex={on ? 0 : -1}
-            aria-pressed={on}
-            aria-label={`Block ${b.index}, ${STAGE_NAMES[b.stage]}, ${b.channels} channels, ${b.height}×${b.width}`}
-            onClick={() => onSelect(b.index)}
-            onKeyDown={(e) => key(e, b.index)}
-          >
-            <title>{`Block ${b.index} · ${STAGE_NAMES[b.stage]} · ${b.channels}×${b.height}×${b.width}`}</title>
-            <rect x={-s / 2} y={-s / 2} width={s} height={s} rx={3} />
-            <text className="num" y={4} textAnchor="middle">
-              {b.index}
-            </text>
-            <text className="dims" y={s / 2 + 12} textAnchor="middle">
-              {b.channels}
-            </text>
-            <text className="dims" y={s / 2 + 22} textAnchor="middle">
-              {`${b.height}²`}
-            </text>
-          </g>
+          <Fragment key={b.index}>
+            <g
+              data-block={b.index}
+              className={`block ${b.stage}${on ? ' selected' : ''}`}
+              transform={`translate(${b.x},${b.y})`}
+              role="button"
+              tabIndex={on ? 0 : -1}
+              aria-pressed={on}
+              aria-label={`Block ${b.index}, ${STAGE_NAMES[b.stage]}, ${b.channels} channels, ${b.height}×${b.width}${nameOf.get(b.index) ?? ''}`}
+              onClick={() => onSelect(b.index)}
+              onKeyDown={(e) => key(e, b.index)}
+            >
+              <title>{`Block ${b.index} · ${STAGE_NAMES[b.stage]} · ${b.channels}×${b.height}×${b.width}${nameOf.get(b.index) ?? ''}`}</title>
+              <rect x={-s / 2} y={-s / 2} width={s} height={s} rx={3} />
+              <text className="num" y={4} textAnchor="middle">
+                {b.index}
+              </text>
+            </g>
+            {/* Outside the button, so its name (the aria-label) holds all the text it shows. */}
+            <g transform={`translate(${b.x},${b.y})`} aria-hidden="true">
+              <text className="dims" y={s / 2 + 12} textAnchor="middle">
+                {b.channels}
+              </text>
+              <text className="dims" y={s / 2 + 22} textAnchor="middle">
+                {`${b.height}²`}
+              </text>
+            </g>
+          </Fragment>
         );
       })}
     </svg>

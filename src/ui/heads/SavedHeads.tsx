@@ -1,5 +1,7 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { deleteHead, exportHead, importHead } from '../../engine/app';
+import type { HeadConflictChoice } from '../../engine/heads/library';
+import { readFailure } from '../datasets/dropFiles';
 import { useAppStore } from '../../store';
 
 function download(name: string, text: string): void {
@@ -11,12 +13,26 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+interface Conflict {
+  existing: string;
+  incoming: string;
+  resolve: (choice: HeadConflictChoice) => void;
+}
+
 /** Heads kept in this browser: pick one to classify with, export one file, import, delete. */
 export function SavedHeads() {
   const saved = useAppStore((s) => s.heads.saved);
   const active = useAppStore((s) => s.heads.activeHeadId);
   const setHeads = useAppStore((s) => s.setHeads);
+  const notify = useAppStore((s) => s.notify);
   const input = useRef<HTMLInputElement>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const ask = (existing: string, incoming: string) =>
+    new Promise<HeadConflictChoice>((resolve) => setConflict({ existing, incoming, resolve }));
+  const answer = (choice: HeadConflictChoice) => {
+    conflict?.resolve(choice);
+    setConflict(null);
+  };
   return (
     <section className="heads-saved" aria-labelledby="heads-saved-heading">
       <h3 id="heads-saved-heading">Trained heads</h3>
@@ -34,10 +50,32 @@ export function SavedHeads() {
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file) void file.text().then((text) => importHead(text, file.name));
+            if (!file) return;
+            file.text().then(
+              (text) => importHead(text, file.name, ask),
+              (err: unknown) =>
+                notify('error', `${file.name} could not be read: ${readFailure(err)}.`),
+            );
           }}
         />
       </div>
+      {conflict && (
+        <div role="dialog" aria-label="A head with this id is stored" className="heads-conflict">
+          <p>
+            “{conflict.incoming}” has the id of the stored head “{conflict.existing}”. Keep both
+            (the imported one gets a new id), or replace the stored one?
+          </p>
+          <button type="button" onClick={() => answer('keep-both')}>
+            Keep both
+          </button>{' '}
+          <button type="button" onClick={() => answer('replace')}>
+            Replace
+          </button>{' '}
+          <button type="button" onClick={() => answer('cancel')}>
+            Cancel import
+          </button>
+        </div>
+      )}
       {saved.length === 0 ? (
         <p className="muted">No heads yet: train one, or import a head file.</p>
       ) : (

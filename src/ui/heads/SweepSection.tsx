@@ -7,6 +7,7 @@ import { useAppStore } from '../../store';
 import { LineChart } from './LineChart';
 import { LiveNumberField } from './LiveNumberField';
 import { SweepHeatmap } from './SweepHeatmap';
+import { SweepResultInput } from './SweepResultInput';
 
 const ACC: [number, number] = [0, 1];
 
@@ -111,6 +112,7 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
           Cancel sweep
         </button>
       </div>
+      <SweepResultInput sha256={manifest?.sha256 ?? null} busy={busy} />
       {!trainable.ok && (
         <p className="error-text" id="heads-sweep-blocked" data-testid="heads-sweep-blocked">
           {trainable.reason}
@@ -124,7 +126,16 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
             ` · features ${(sweep.featureMs / 1000).toFixed(1)} s, training ${(sweep.trainMs / 1000).toFixed(1)} s, total ${(sweep.totalMs / 1000).toFixed(1)} s`}
         </p>
       )}
-      {sweep.error && <p className="error-text">{sweep.error}</p>}
+      {sweep.error && (
+        <p className="error-text" data-testid="sweep-error">
+          {sweep.error}{' '}
+          {sweep.status === 'error' && (
+            <button type="button" disabled={!manifest || !trainable.ok} onClick={start}>
+              Retry sweep
+            </button>
+          )}
+        </p>
+      )}
       {sweep.grid && (
         <div className="heads-sweep-view">
           <SweepHeatmap grid={sweep.grid} best={best} />

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import {
   DEFAULT_SCHEDULE_INPUT,
   parseScheduleInput,
@@ -12,10 +12,13 @@ export function ScheduleForm({
   fileName,
   onConfirm,
   onCancel,
+  children,
 }: {
   fileName: string;
   onConfirm: (s: NoiseSchedule) => void;
   onCancel: () => void;
+  /** More to review before loading (the proposed blocks), shown above the buttons. */
+  children?: ReactNode;
 }) {
   const [input, setInput] = useState<ScheduleInput>(DEFAULT_SCHEDULE_INPUT);
   const [error, setError] = useState<string | null>(null);
@@ -25,7 +28,7 @@ export function ScheduleForm({
     if (r.ok) onConfirm(r.schedule);
     else setError(r.error);
   };
-  const field = (key: keyof ScheduleInput, label: string) => (
+  const field = (key: 'T' | 'betaStart' | 'betaEnd', label: string) => (
     <label>
       {label}{' '}
       <input
@@ -40,24 +43,33 @@ export function ScheduleForm({
     <form className="schedule-form" aria-label="Noise schedule" onSubmit={submit}>
       <p>
         <strong>{fileName}</strong> has no manifest. Which noise schedule was it trained with? (The
-        paper’s: linear β from 1e-4 to 0.02 over T = 1000 steps.)
+        paper’s: linear β from 1e-4 to 0.02 over T = 1000 steps; guided-diffusion’s ImageNet 64×64
+        model: cosine.)
       </p>
       <div className="schedule-fields">
         <label>
           Kind{' '}
-          <select value="linear" disabled aria-label="Schedule kind">
+          <select
+            value={input.kind}
+            aria-label="Schedule kind"
+            onChange={(e) =>
+              setInput({ ...input, kind: e.target.value === 'cosine' ? 'cosine' : 'linear' })
+            }
+          >
             <option value="linear">linear</option>
+            <option value="cosine">cosine (Nichol &amp; Dhariwal)</option>
           </select>
         </label>
         {field('T', 'T (steps)')}
-        {field('betaStart', 'β start')}
-        {field('betaEnd', 'β end')}
+        {input.kind === 'linear' && field('betaStart', 'β start')}
+        {input.kind === 'linear' && field('betaEnd', 'β end')}
       </div>
       {error && (
         <p className="error-text" role="alert">
           {error}
         </p>
       )}
+      {children}
       <button type="submit">Load with this schedule</button>{' '}
       <button type="button" onClick={onCancel}>
         Cancel

@@ -51,16 +51,17 @@ def main(argv: Optional[list] = None) -> int:
     g = torch.Generator().manual_seed(0)
     x = torch.randn(1, cfg.in_channels, cfg.image_size, cfg.image_size, generator=g).clamp(-3, 3)
     t = torch.tensor([90.0])
+    y = torch.tensor([cfg.num_classes // 2]) if cfg.class_cond else None  # any class: the same in both
     start = time.perf_counter()
     with torch.no_grad():
-        eps, feats = model.forward_blocks(x, t)
+        eps, feats = model.forward_blocks(x, t, y=y)
     torch_s = time.perf_counter() - start
     ref = {"eps": eps[:, : cfg.in_channels].numpy()}
     ref.update({b.output: f.numpy() for b, f in zip(model.blocks, feats) if b.output in names})
     del model, feats
     start = time.perf_counter()
-    got = ortnode.run_onnx(os.path.join(args.model, man["file"]), {"x": x.numpy(), "t": t.numpy()},
-                           outputs=names, threads=args.threads)
+    feeds = {"x": x.numpy(), "t": t.numpy(), **({"y": y.numpy()} if y is not None else {})}
+    got = ortnode.run_onnx(os.path.join(args.model, man["file"]), feeds, outputs=names, threads=args.threads)
     ort_s = time.perf_counter() - start
     errors = {n: rel_error(got[n], ref[n]) for n in names}
     print(json.dumps({"dtype": man.get("dtype"), "tolerance": tol, "errors": errors,

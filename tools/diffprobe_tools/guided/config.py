@@ -1,13 +1,19 @@
 """guided-diffusion model configurations: the published presets and the flags that describe them.
 
 The names are guided-diffusion's own (``--num_channels``, ``--attention_resolutions`` …), so a
-model's published ``MODEL_FLAGS`` line can be pasted. Only what diffprobe can run is accepted:
-unconditional models with the linear schedule; anything else is refused with the reason.
+model's published ``MODEL_FLAGS`` line can be pasted. Every ``UNetModel`` configuration
+guided-diffusion builds is accepted (unconditional and class-conditional, linear and cosine
+schedules, either attention order); what it would refuse, or could not run, is refused here with
+the reason. The head-size rule applies where guided-diffusion applies it: at the levels with
+attention and the middle block. GroupNorm has 32 groups, so every level's width must be a
+multiple of 32, as in guided-diffusion (only the test fixtures' tiny copies set
+``narrow_groupnorm``: one group per channel below 32 channels).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 from dataclasses import asdict, dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -44,6 +50,8 @@ class GuidedConfig:
     noise_schedule: str = "linear"
     use_fp16: bool = True  # how it was trained; the converter chooses the export dtype itself
     in_channels: int = 3
+    num_classes: int = 1000  # guided-diffusion's NUM_CLASSES (ImageNet), used with class_cond
+    narrow_groupnorm: bool = False  # not a flag: tiny test copies only (min(32, C) groups)
 
     def mult(self) -> Tuple[float, ...]:
         if self.channel_mult:
@@ -62,27 +70,30 @@ class GuidedConfig:
         n_in = 1 + levels * self.num_res_blocks + (levels - 1)
         return n_in + 1 + levels * (self.num_res_blocks + 1)
 
+    def attention_ds(self) -> Tuple[int, ...]:
+        """Down-sampling factors with attention, as guided-diffusion's create_model computes them."""
+        return tuple(self.image_size // int(r) for r in self.attention_resolutions if int(r) > 0)
+
+    def attention_levels(self) -> List[int]:
+        """The levels (0 = full resolution) whose blocks have self-attention."""
+        return [lv for lv in range(len(self.mult())) if 2 ** lv in self.attention_ds()]
+
     def check(self) -> None:
-        """Raise UnsupportedConfig when diffprobe cannot convert or run this configuration."""
-        if self.class_cond:
+        """Raise UnsupportedConfig when guided-diffusion would not build (or could not run) this
+        configuration, or diffprobe cannot convert it."""
+        if self.noise_schedule not in ("linear", "cosine"):
             raise UnsupportedConfig(
-                "class-conditional models (--class_cond True) are not supported: diffprobe probes "
-                "unconditional U-Nets (the paper's model is 256x256_diffusion_uncond.pt)")
-        if self.noise_schedule != "linear":
-            raise UnsupportedConfig(
-                f"noise schedule '{self.noise_schedule}' is not supported: the app's schedules are "
-                "linear (the paper's), so noised images would not match what the model was trained on")
-        if self.use_new_attention_order:
-            raise UnsupportedConfig(
-                "--use_new_attention_order True is not supported (guided-diffusion's released "
-                "models use the legacy order)")
-        if (self.num_head_channels == -1 and self.num_heads_upsample not in (-1, self.num_heads)):
-            raise UnsupportedConfig(
-                "--num_heads_upsample different from --num_heads is not supported")
+                f"unknown noise schedule '{self.noise_schedule}': guided-diffusion knows linear and cosine")
         if self.num_res_blocks < 1:
             raise UnsupportedConfig("--num_res_blocks must be at least 1")
         if self.diffusion_steps < 1:
             raise UnsupportedConfig("--diffusion_steps must be at least 1")
+        if self.num_channels < 1:
+            raise UnsupportedConfig("--num_channels must be at least 1")
+        if self.class_cond and self.num_classes < 1:
+            raise UnsupportedConfig("a class-conditional model needs at least one class")
+        if self.num_head_channels == -1 and self.num_heads < 1:
+            raise UnsupportedConfig("--num_heads must be at least 1 when --num_head_channels is -1")
         size = self.image_size
         for _ in range(len(self.mult()) - 1):
             if size % 2:
@@ -95,14 +106,38 @@ class GuidedConfig:
                 f"at {size}×{size} the deepest level's GroupNorm would normalise single values")
         for m in self.mult():
             ch = int(m * self.num_channels)
-            if ch % min(32, ch):
-                raise UnsupportedConfig(f"{ch} channels cannot be split into GroupNorm's 32 groups")
-            if self.num_head_channels != -1 and ch % self.num_head_channels:
+            groups = min(32, ch) if self.narrow_groupnorm else 32
+            if ch < 1 or ch % groups:
                 raise UnsupportedConfig(
-                    f"{ch} channels are not divisible by --num_head_channels {self.num_head_channels}")
+                    f"{ch} channels (--num_channels {self.num_channels} × {m:g}) cannot be split into "
+                    "GroupNorm's 32 groups")
+        levels = self.attention_levels()
+        heads_up = self.num_heads if self.num_heads_upsample == -1 else self.num_heads_upsample
+        for where, ch, heads in (
+            [(f"the attention at {self.image_size >> lv}×{self.image_size >> lv}",
+              int(self.mult()[lv] * self.num_channels), None) for lv in levels]
+            + [("the middle block's attention", deepest, None)]
+        ):
+            if self.num_head_channels != -1:
+                if ch % self.num_head_channels:
+                    raise UnsupportedConfig(
+                        f"{ch} channels ({where}) are not divisible by --num_head_channels "
+                        f"{self.num_head_channels} (guided-diffusion asserts this in AttentionBlock)")
+                continue
+            # --num_heads: guided-diffusion builds the model but its attention cannot split the
+            # channels into heads at run time.
+            for name, n in (("--num_heads", self.num_heads),
+                            ("--num_heads_upsample", heads_up if "middle" not in where else None)):
+                if n is not None and (n < 1 or ch % n):
+                    raise UnsupportedConfig(
+                        f"{ch} channels ({where}) cannot be split into {name} {n} heads")
 
     def schedule(self) -> dict:
-        """The manifest schedule: guided-diffusion's linear betas, scaled for T ≠ 1000."""
+        """The manifest schedule: guided-diffusion's linear betas (scaled for T ≠ 1000) or its
+        cosine schedule (Nichol & Dhariwal: ᾱ(t) = cos²((t/T + s)/(1 + s)·π/2), s = 0.008,
+        β clipped at 0.999)."""
+        if self.noise_schedule == "cosine":
+            return {"kind": "cosine", "T": self.diffusion_steps, "s": 0.008, "maxBeta": 0.999}
         scale = 1000 / self.diffusion_steps
         return {"kind": "linear", "T": self.diffusion_steps,
                 "betaStart": round(scale * 1e-4, 12), "betaEnd": round(scale * 0.02, 12)}
@@ -114,7 +149,14 @@ class GuidedConfig:
         return d
 
 
-# The published unconditional checkpoints (guided-diffusion's README) and their flags.
+def cosine_betas(T: int, s: float = 0.008, max_beta: float = 0.999) -> List[float]:
+    """guided-diffusion's betas_for_alpha_bar with the cosine ᾱ (float64)."""
+    def abar(u: float) -> float:
+        return math.cos((u + s) / (1 + s) * math.pi / 2) ** 2
+    return [min(1 - abar((i + 1) / T) / abar(i / T), max_beta) for i in range(T)]
+
+
+# The published checkpoints (guided-diffusion's README) and their flags.
 _ADM_256 = dict(image_size=256, num_channels=256, num_res_blocks=2, attention_resolutions=(32, 16, 8),
                 num_head_channels=64, use_scale_shift_norm=True, resblock_updown=True, learn_sigma=True,
                 diffusion_steps=1000, noise_schedule="linear", use_fp16=True)
@@ -124,6 +166,19 @@ PRESETS: Dict[str, GuidedConfig] = {
     "lsun_cat": GuidedConfig(**_ADM_256, dropout=0.1),
     "lsun_horse": GuidedConfig(**_ADM_256, dropout=0.1),
     "lsun_horse_nodropout": GuidedConfig(**_ADM_256),
+    "64x64_diffusion": GuidedConfig(
+        image_size=64, num_channels=192, num_res_blocks=3, attention_resolutions=(32, 16, 8),
+        num_head_channels=64, use_new_attention_order=True, class_cond=True, dropout=0.1,
+        learn_sigma=True, noise_schedule="cosine", diffusion_steps=1000, resblock_updown=True,
+        use_scale_shift_norm=True, use_fp16=True),
+    "128x128_diffusion": GuidedConfig(
+        image_size=128, num_channels=256, num_res_blocks=2, attention_resolutions=(32, 16, 8),
+        num_heads=4, num_head_channels=-1, class_cond=True, learn_sigma=True,
+        noise_schedule="linear", diffusion_steps=1000, resblock_updown=True,
+        use_scale_shift_norm=True, use_fp16=True),
+    "256x256_diffusion": GuidedConfig(**_ADM_256, class_cond=True),
+    "512x512_diffusion": GuidedConfig(**{**_ADM_256, "image_size": 512, "use_fp16": False},
+                                      class_cond=True),
 }
 PRESET_TITLES = {
     "256x256_diffusion_uncond": "ImageNet 256×256, unconditional",
@@ -131,12 +186,12 @@ PRESET_TITLES = {
     "lsun_cat": "LSUN cat 256×256",
     "lsun_horse": "LSUN horse 256×256",
     "lsun_horse_nodropout": "LSUN horse 256×256 (no dropout)",
+    "64x64_diffusion": "ImageNet 64×64, class-conditional",
+    "128x128_diffusion": "ImageNet 128×128, class-conditional",
+    "256x256_diffusion": "ImageNet 256×256, class-conditional",
+    "512x512_diffusion": "ImageNet 512×512, class-conditional",
 }
 REFUSED_PRESETS = {
-    "64x64_diffusion": "class-conditional (--class_cond True)",
-    "128x128_diffusion": "class-conditional (--class_cond True)",
-    "256x256_diffusion": "class-conditional (--class_cond True); use 256x256_diffusion_uncond",
-    "512x512_diffusion": "class-conditional (--class_cond True)",
     "64_256_upsampler": "a super-resolution model (it takes a low-resolution image as well)",
     "128_512_upsampler": "a super-resolution model (it takes a low-resolution image as well)",
 }
@@ -178,11 +233,11 @@ FLAGS: Dict[str, tuple] = {
     "use_scale_shift_norm": (_bool, "True/False"),
     "resblock_updown": (_bool, "True/False: residual blocks for up/down-sampling"),
     "learn_sigma": (_bool, "True/False: 2×channels output (noise and variance)"),
-    "class_cond": (_bool, "True is refused (unconditional models only)"),
-    "use_new_attention_order": (_bool, "True is refused"),
+    "class_cond": (_bool, "True/False: class-conditional (label_emb; the ONNX gets int64 input y)"),
+    "use_new_attention_order": (_bool, "True/False: split q, k, v before heads (QKVAttention)"),
     "dropout": (float, "training dropout (no effect on inference)"),
     "diffusion_steps": (int, "T of the schedule"),
-    "noise_schedule": (str, "linear (cosine is refused)"),
+    "noise_schedule": (str, "linear or cosine"),
     "use_fp16": (_bool, "how it was trained (no effect on the export dtype)"),
 }
 

@@ -6,8 +6,10 @@
 
 writes ``model.onnx`` (+ ``model.onnx.data`` with the weights when they are large) and
 ``manifest.json``: inputs ``x`` [B, 3, 256, 256] in [-1, 1] and ``t`` [B]; outputs ``eps`` and
-``block_1`` … ``block_37`` (the paper's numbering). ``--config`` names a published unconditional
-model; guided-diffusion's own flags (``--num_channels 128`` …) describe or override the rest.
+``block_1`` … ``block_37`` (the paper's numbering); a class-conditional model (``--config
+64x64_diffusion`` … ``512x512_diffusion``, or ``--class_cond True``) takes ``y`` int64 [B] as
+well. ``--config`` names a published model; guided-diffusion's own flags (``--num_channels 128``
+…) describe or override the rest, and are checked as guided-diffusion checks them.
 Weights are stored as float16 by default (``--dtype float32`` keeps them exact).
 """
 

@@ -22,7 +22,7 @@ from .convert import convert_state_dict
 from .random_weights import REDUCED_256, random_state_dict
 
 TINY = {**REDUCED_256, "image_size": 64, "num_channels": 4, "num_head_channels": 4,
-        "attention_resolutions": (8, 4, 2)}
+        "attention_resolutions": (8, 4, 2), "narrow_groupnorm": True}
 SEED = 7
 
 

@@ -23,7 +23,17 @@ def flops_per_block(cfg: GuidedConfig) -> tuple[float, List[float]]:
     model = build(cfg, meta=True)
     x = torch.zeros(1, cfg.in_channels, cfg.image_size, cfg.image_size, device="meta")
     t = torch.full((1,), 90.0, device="meta")
-    return count_flops(model, lambda: model.forward_blocks(x, t), block_modules(model))
+    y = torch.zeros(1, dtype=torch.long, device="meta") if cfg.class_cond else None
+    return count_flops(model, lambda: model.forward_blocks(x, t, y=y), block_modules(model))
+
+
+def model_inputs(cfg: GuidedConfig) -> dict:
+    """The manifest's ``inputs``: x, t and, for a class-conditional model, y (int64 labels)."""
+    inputs: dict = {"x": "x", "t": "t", "tDtype": "float32"}
+    if cfg.class_cond:
+        inputs["conditioning"] = [
+            {"name": "y", "role": "class", "dtype": "int64", "classes": cfg.num_classes}]
+    return inputs
 
 
 def build_manifest(cfg: GuidedConfig, model: UNetModel, out_dir: str, onnx_name: str,
@@ -39,11 +49,15 @@ def build_manifest(cfg: GuidedConfig, model: UNetModel, out_dir: str, onnx_name:
         "id": model_id,
         "title": f"{title} (OpenAI guided-diffusion ADM, {params / 1e6:.{0 if params >= 1e7 else 2}f}M parameters)",
         "description": (
-            f"OpenAI guided-diffusion's unconditional ADM U-Net, converted by diffprobe. "
+            f"OpenAI guided-diffusion's {'class-conditional' if cfg.class_cond else 'unconditional'} "
+            f"ADM U-Net, converted by diffprobe. "
             f"{len(model.blocks)} blocks numbered as in 'Diffusion Models Beat GANs on Image "
             f"Classification': encoder blocks 1–{sum(b.stage == 'encoder' for b in model.blocks)}, "
             f"the middle block, then decoder blocks; eps is the predicted noise (the first "
             f"{cfg.in_channels} output channels{' of a learned-sigma model' if cfg.learn_sigma else ''})."
+            + (f" Input y holds the class label (0–{cfg.num_classes - 1}) of each image."
+               if cfg.class_cond else "")
+            + (" Noise schedule: cosine (Nichol & Dhariwal)." if cfg.noise_schedule == "cosine" else "")
         ),
         "kind": "diffusion",
         "license": "MIT (OpenAI guided-diffusion weights)",
@@ -59,7 +73,7 @@ def build_manifest(cfg: GuidedConfig, model: UNetModel, out_dir: str, onnx_name:
         "dtype": "float16" if fp16 else "float32",
         "image": {"size": cfg.image_size, "channels": cfg.in_channels, "range": [-1, 1],
                   "normalization": "x/127.5 - 1"},
-        "inputs": {"x": "x", "t": "t", "tDtype": "float32"},
+        "inputs": model_inputs(cfg),
         "outputs": {"eps": "eps"},
         "schedule": cfg.schedule(),
         "blocks": block_entries(model, upto),

@@ -1,9 +1,10 @@
 """guided-diffusion's ``UNetModel`` for diffprobe: same module tree, parameter names and shapes.
 
 The network is diffprobe's ADM U-Net (``diffprobe_tools.unet``, written from the published
-architecture: ``time_embed``, ``input_blocks``, ``middle_block``, ``output_blocks``, ``out``;
-legacy QKV attention order, GroupNorm in float32, scale-shift norm, residual up/down-sampling),
-built here from a guided-diffusion configuration. A checkpoint loads with strict key matching;
+architecture: ``time_embed``, ``label_emb`` (class-conditional), ``input_blocks``,
+``middle_block``, ``output_blocks``, ``out``; legacy or new QKV attention order, GroupNorm in
+float32, scale-shift norm, residual up/down-sampling), built here from a guided-diffusion
+configuration. A checkpoint loads with strict key matching;
 ``strict_load`` says in words which keys or shapes differ.
 """
 
@@ -27,7 +28,8 @@ def unet_config(cfg: GuidedConfig) -> UNetConfig:
         model_channels=cfg.num_channels,
         out_channels=cfg.in_channels,
         num_res_blocks=cfg.num_res_blocks,
-        attention_resolutions=tuple(cfg.attention_resolutions),
+        # the resolutions of guided-diffusion's attention_ds (image_size // res, as create_model)
+        attention_resolutions=tuple(cfg.image_size // d for d in cfg.attention_ds() if d > 0),
         channel_mult=tuple(cfg.mult()),  # type: ignore[arg-type]  # 0.5 for 512×512
         num_heads=cfg.num_heads,
         num_head_channels=cfg.num_head_channels,
@@ -36,6 +38,9 @@ def unet_config(cfg: GuidedConfig) -> UNetConfig:
         conv_resample=True,
         dropout=0.0,  # inference only
         learn_sigma=cfg.learn_sigma,
+        num_heads_upsample=cfg.num_heads_upsample,
+        use_new_attention_order=cfg.use_new_attention_order,
+        num_classes=cfg.num_classes if cfg.class_cond else None,
     )
 
 
@@ -111,7 +116,10 @@ def check_state_dict(model: nn.Module, sd: Dict[str, torch.Tensor]) -> None:
     if problems:
         hint = ""
         if any(k.startswith("label_emb") for k in unexpected):
-            hint = " The checkpoint is class-conditional (label_emb): not supported."
+            hint = (" The checkpoint is class-conditional (label_emb): give --class_cond True or a "
+                    "class-conditional --config (64x64_diffusion … 512x512_diffusion).")
+        elif any(k.startswith("label_emb") for k in missing):
+            hint = " The checkpoint is unconditional (no label_emb): give --class_cond False."
         elif wrong or missing:
             hint = " Check --config or the model flags (they must be the checkpoint's MODEL_FLAGS)."
         raise CheckpointMismatch("the checkpoint does not fit the configured model: "

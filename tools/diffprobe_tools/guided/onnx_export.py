@@ -1,7 +1,8 @@
 """Write a guided-diffusion U-Net as ONNX: ``eps`` (the predicted noise, the first C of the 2·C
 output channels of a learned-sigma model) and ``block_1`` … ``block_N`` in the paper's numbering.
 
-Inputs are ``x`` float32 [B, C, S, S] in [-1, 1] and ``t`` float32 [B]; every output is float32.
+Inputs are ``x`` float32 [B, C, S, S] in [-1, 1], ``t`` float32 [B] and, for a class-conditional
+model, ``y`` int64 [B] (class labels); every output is float32.
 Weights are float32 or float16 (``fp16``); above ``external_threshold`` bytes they go to one
 external data file next to the graph (``model.onnx.data``), which keeps the graph file small and
 lifts protobuf's 2 GB limit.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from typing import Optional
 
 import onnx
 import torch
@@ -25,15 +27,16 @@ DATA_SUFFIX = ".data"
 
 
 class GuidedBlocks(nn.Module):
-    """forward(x, t) → (eps, block_1, …, block_N); eps drops the learned variance channels."""
+    """forward(x, t[, y]) → (eps, block_1, …, block_N); eps drops the learned variance channels;
+    ``y`` (int64 class labels [B]) only for a class-conditional model."""
 
     def __init__(self, model: UNetModel):
         super().__init__()
         self.model = model
         self.eps_channels = model.cfg.out_channels
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor):
-        out, feats = self.model.forward_blocks(x, t)
+    def forward(self, x: torch.Tensor, t: torch.Tensor, y: Optional[torch.Tensor] = None):
+        out, feats = self.model.forward_blocks(x, t, y=y)
         return (out[:, : self.eps_channels], *feats)
 
 

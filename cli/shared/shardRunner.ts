@@ -1,0 +1,217 @@
+/**
+ * Computing a sweep's shards (src/core/sweep/sweepPlan.ts): the images of a shard at one t, fitted as
+ * the app fits them, noised with the seeded noise of (seed, item path, t), ONE forward pass per
+ * batch on the graph cut after the last requested block, every block pooled p×p. Used by the
+ * one-process sweep and by queued workers alike, so a shard is the same bits in both.
+ * A shard file is written under a temporary name and renamed into place (atomic on one
+ * filesystem), so a job that runs twice, or a reader at any moment, sees a whole file or none.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { buildInputs, type FeatureItem } from '../../src/core/features/batch';
+import { ImageDecodeError } from '../../src/core/image/png';
+import { prepareImage } from '../../src/core/image/prepare';
+import { adaptiveAvgPool2d } from '../../src/core/pool';
+import { makeSchedule } from '../../src/core/schedule';
+import type { ShardJob, SweepPlan } from '../../src/core/sweep/sweepPlan';
+import { shardFileName } from '../../src/core/sweep/sweepPlan';
+import { decodeShard, encodeShard, type ShardFeatures } from '../../src/core/sweep/shardFile';
+import { CliError, firstLine } from './errors';
+import { openImages, type ImageItem, type ImageSource } from './images';
+import { resolveModel, type ResolvedModel } from './model';
+import { filledTensor, openCutSession, toFloat32, type CutSession } from './session';
+
+export type Device = 'cpu' | 'cuda';
+
+/** Writes `bytes` to `file` atomically: a unique temporary name in the same folder, renamed. */
+export function writeAtomic(file: string, bytes: Uint8Array | string): void {
+  const tmp = `${file}.tmp-${hostname()}-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** A stored shard that is whole (else undefined); with `only`, just those blocks' rows. */
+export function readStoredShard(
+  file: string,
+  only?: ReadonlySet<number>,
+): ShardFeatures | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return decodeShard(new Uint8Array(readFileSync(file)), only);
+  } catch {
+    return undefined; // a damaged file is computed again
+  }
+}
+
+export class ShardRunner {
+  private model: ResolvedModel | undefined;
+  private src: ImageSource | undefined;
+  private byPath = new Map<string, ImageItem>();
+  private cut: CutSession | undefined;
+  private outputs: string[] = [];
+
+  constructor(
+    readonly plan: SweepPlan,
+    readonly store: string,
+    private readonly options: { threads: number; device: Device },
+  ) {}
+
+  private opening: Promise<void> | undefined;
+
+  /** Opens the model and images once, however many jobs (--concurrency) ask at the same time. */
+  private open(): Promise<void> {
+    this.opening ??= this.load();
+    this.opening.catch(() => (this.opening = undefined)); // a failed open is tried again
+    return this.opening;
+  }
+
+  private async load(): Promise<void> {
+    const { plan } = this;
+    const model = resolveModel(plan.model.path, plan.image.size);
+    if (model.sha256 !== plan.model.sha256)
+      throw new CliError(`${plan.model.path}: not the model the sweep was planned on (sha256)`);
+    const src = await openImages(plan.images);
+    this.byPath = new Map(src.items.map((i) => [i.path, i]));
+    const outputs = plan.blocks.map((index) => {
+      const b = model.blocks.find((x) => x.index === index);
+      if (!b) throw new CliError(`block ${index} does not exist in this model`);
+      return b.output;
+    });
+    this.outputs = [...new Set(outputs)];
+    const providers = this.options.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+    try {
+      this.cut = await openCutSession(model, this.outputs, this.options.threads, providers);
+    } catch (e) {
+      if (this.options.device !== 'cuda') throw e;
+      throw new CliError(
+        `--device cuda: onnxruntime-node's CUDA provider did not load (${firstLine(e)}); it needs ` +
+          'Linux x64 with CUDA 12 + cuDNN 9 and the provider installed with onnxruntime-node ' +
+          '(npm install without ONNXRUNTIME_NODE_INSTALL_CUDA=skip)',
+      );
+    }
+    this.model = model;
+    this.src = src;
+  }
+
+  /** The file of a shard job, inside the store. */
+  file(job: ShardJob): string {
+    return join(this.store, shardFileName(this.plan, job));
+  }
+
+  /** Computes a shard unless a whole copy is stored; true when it was computed. */
+  async run(job: ShardJob): Promise<boolean> {
+    const file = this.file(job);
+    if (readStoredShard(file, new Set())) return false;
+    const shard = await this.compute(job);
+    mkdirSync(this.store, { recursive: true });
+    writeAtomic(file, encodeShard(shard));
+    return true;
+  }
+
+  /** The features of one shard at one t. */
+  async compute(job: ShardJob): Promise<ShardFeatures> {
+    await this.open();
+    const { plan } = this;
+    const model = this.model!;
+    const src = this.src!;
+    const { session, inputs: feedInfo } = this.cut!;
+    const range = plan.shards[job.shard];
+    if (!range) throw new CliError(`the plan has no shard ${job.shard}`);
+    const sched = makeSchedule(model.schedule);
+    const req = {
+      t: job.t,
+      blocks: plan.blocks,
+      pool: plan.pool,
+      seed: plan.seeds.noise,
+      noise: 'seeded' as const,
+    };
+    const { size: S, channels: C } = plan.image;
+    const fixed = model.image.batch;
+    const batchSize = fixed ?? plan.batch;
+    const feedNames = feedInfo.map((i) => i.name);
+    const rows: string[] = [];
+    const failed: { path: string; reason: string }[] = [];
+    const parts = new Map<number, { shape: number[]; data: Float32Array[] }>();
+    const items = plan.items.slice(range.start, range.end);
+    for (let start = 0; start < items.length; start += batchSize) {
+      const batch: FeatureItem[] = [];
+      for (const it of items.slice(start, start + batchSize)) {
+        const item = this.byPath.get(it.path);
+        if (!item) throw new CliError(`${plan.images}: ${it.path} is missing`);
+        try {
+          const x0 = prepareImage(await src.load(item), { size: S, channels: C, mode: plan.fit });
+          batch.push({ id: item.path, x0 });
+        } catch (e) {
+          if (!(e instanceof ImageDecodeError)) throw e;
+          failed.push({ path: item.path, reason: e.message });
+        }
+      }
+      if (batch.length === 0) continue;
+      const n = batch.length;
+      const built = buildInputs(batch, [C, S, S], sched, req);
+      const nRows = fixed ?? n;
+      let x = built.x;
+      if (nRows > n) {
+        x = new Float32Array(nRows * C * S * S).fill(-1);
+        x.set(built.x);
+      }
+      const feeds: Record<string, ort.Tensor> = {
+        [model.image.name]: new ort.Tensor('float32', x, [nRows, C, S, S]),
+      };
+      if (feedNames.includes(model.timestep.name))
+        feeds[model.timestep.name] = filledTensor(model.timestep.dtype, [nRows], job.t);
+      let result: ort.InferenceSession.OnnxValueMapType;
+      try {
+        result = await session.run(feeds, this.outputs);
+      } catch (e) {
+        throw new CliError(`the forward pass failed: ${firstLine(e)}`);
+      }
+      for (const index of plan.blocks) {
+        const output = model.blocks.find((b) => b.index === index)!.output;
+        const tensor = result[output];
+        if (!tensor) throw new CliError(`block ${index} (${output}) produced no output`);
+        const dims = [...tensor.dims] as [number, number, number, number];
+        if (dims.length !== 4 || dims[0] !== nRows)
+          throw new CliError(
+            `block ${index} has shape [${dims.join(', ')}], not [${nRows}, C, H, W]`,
+          );
+        let data = toFloat32(tensor, output).subarray(0, n * dims[1] * dims[2] * dims[3]);
+        dims[0] = n;
+        data = adaptiveAvgPool2d(data, dims, plan.pool);
+        const part = parts.get(index) ?? { shape: [dims[1], plan.pool, plan.pool], data: [] };
+        part.data.push(data);
+        parts.set(index, part);
+      }
+      rows.push(...batch.map((b) => b.id));
+    }
+    const blocks = plan.blocks.flatMap((index) => {
+      const part = parts.get(index);
+      if (!part) return [];
+      const data = new Float32Array(part.data.reduce((a, d) => a + d.length, 0));
+      let at = 0;
+      for (const d of part.data) {
+        data.set(d, at);
+        at += d.length;
+      }
+      return [{ index, shape: part.shape, data }];
+    });
+    return { t: job.t, rows, failed, blocks };
+  }
+
+  async close(): Promise<void> {
+    this.src?.close();
+    if (this.cut) {
+      await this.cut.session.release();
+      this.cut.cleanup();
+    }
+    this.cut = undefined;
+    this.opening = undefined;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * What `diffprobe sweep` writes into --out: sweep.json (src/core/sweep/result.ts), sweep.csv
+ * and heatmap.png — the Heads panel's heatmap (blocks × t, viridis over the finished cells, the
+ * best cell outlined, values in percent) drawn as SVG and rendered to PNG by sharp.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as d3 from 'd3';
+import sharp from 'sharp';
+import { bestCell } from '../../src/core/heads/sweep';
+import { resultCsv, resultGrid, type SweepResult } from '../../src/core/sweep/result';
+import { writeAtomic } from './shardRunner';
+
+const CELL_W = 44;
+const CELL_H = 18;
+const LEFT = 44;
+const TOP = 22;
+
+/** The heatmap as SVG text (the layout of src/ui/heads/SweepHeatmap.tsx). */
+export function heatmapSvg(r: Pick<SweepResult, 'blocks' | 'ts' | 'cells'>): string {
+  const grid = resultGrid(r);
+  const best = bestCell(grid);
+  const done = grid.acc.flat().filter(Number.isFinite);
+  const lo = done.length ? Math.min(...done) : 0;
+  const hi = done.length ? Math.max(...done) : 1;
+  const color = d3.scaleSequential(d3.interpolateViridis).domain([lo, hi === lo ? lo + 1e-6 : hi]);
+  const width = LEFT + grid.ts.length * CELL_W + 4;
+  const height = TOP + grid.blocks.length * CELL_H + 4;
+  const text = (x: number, y: number, s: string, anchor: string, fill = '#cbd5e1'): string =>
+    `<text x="${x}" y="${y}" text-anchor="${anchor}" fill="${fill}" font-family="sans-serif" font-size="11">${s}</text>`;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`,
+    `<rect width="${width}" height="${height}" fill="#0f172a"/>`,
+    text(4, 14, 'block \\ t', 'start'),
+    ...grid.ts.map((t, j) => text(LEFT + j * CELL_W + CELL_W / 2, 14, String(t), 'middle')),
+  ];
+  grid.blocks.forEach((b, i) => {
+    parts.push(text(LEFT - 6, TOP + i * CELL_H + 13, String(b), 'end'));
+    grid.ts.forEach((t, j) => {
+      const v = grid.acc[i]![j]!;
+      const isBest = best !== null && best.block === b && best.t === t;
+      const fill = Number.isFinite(v) ? d3.color(color(v))!.formatHex() : '#1e293b';
+      const stroke = isBest ? ' stroke="#fbbf24" stroke-width="3"' : '';
+      parts.push(
+        `<rect x="${LEFT + j * CELL_W}" y="${TOP + i * CELL_H}" width="${CELL_W - 1}" height="${CELL_H - 1}" fill="${fill}"${stroke}/>`,
+      );
+      if (Number.isFinite(v)) {
+        const ink = v > (lo + hi) / 2 ? '#0f172a' : '#e2e8f0';
+        parts.push(
+          text(
+            LEFT + j * CELL_W + CELL_W / 2,
+            TOP + i * CELL_H + 13,
+            (100 * v).toFixed(1),
+            'middle',
+            ink,
+          ),
+        );
+      }
+    });
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** Writes sweep.json, sweep.csv and heatmap.png into `out`; returns their paths. */
+export async function writeSweepOutputs(
+  out: string,
+  result: SweepResult,
+): Promise<{ json: string; csv: string; png: string }> {
+  mkdirSync(out, { recursive: true });
+  const files = {
+    json: join(out, 'sweep.json'),
+    csv: join(out, 'sweep.csv'),
+    png: join(out, 'heatmap.png'),
+  };
+  const png = await sharp(Buffer.from(heatmapSvg(result)))
+    .png()
+    .toBuffer();
+  writeAtomic(files.png, png);
+  writeAtomic(files.csv, resultCsv(result));
+  writeAtomic(files.json, JSON.stringify(result, null, 2) + '\n');
+  return files;
+}

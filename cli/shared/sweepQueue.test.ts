@@ -1,0 +1,90 @@
+/**
+ * The queued sweep on loopback: its own redis-server on a free port, two workers, one of them
+ * SIGKILLed while it runs a job; the sweep must still end by itself, with the same shard files
+ * (bit for bit) and the same sweep.json cells as the one-process sweep.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSweepResult } from '../../src/core/sweep/result';
+import {
+  findRedisServer,
+  startRedis,
+  startWorkerProcess,
+  stopProcess,
+} from '../../test/queueProcesses';
+import { writeSweepImages } from '../../test/sweepData';
+import { parseSweepArgs, sweep } from '../commands/sweep';
+
+const MODEL = new URL('../../public/models/fmnist-adm-s/', import.meta.url).pathname;
+const REDIS = findRedisServer();
+if (!REDIS)
+  console.warn(
+    'sweepQueue.test.ts: SKIPPED — no redis-server (run `node scripts/ensure-system.mjs redis` ' +
+      'or `apt-get install redis-server`)',
+  );
+
+const children: ChildProcess[] = [];
+const tmp = mkdtempSync(join(tmpdir(), 'diffprobe-queue-'));
+afterAll(async () => {
+  for (const c of children) await stopProcess(c, 'SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe.skipIf(!REDIS)('diffprobe sweep --queue (BullMQ on a loopback redis-server)', () => {
+  it('survives a SIGKILLed worker and equals the one-process sweep', async () => {
+    const images = join(tmp, 'images');
+    await writeSweepImages(images);
+    const redis = await startRedis(REDIS!);
+    children.push(redis.proc);
+    const url = redis.url;
+    const workerArgs = ['--lock-seconds', '2', '--threads', '1'];
+    const a = startWorkerProcess(url, workerArgs);
+    const b = startWorkerProcess(url, workerArgs);
+    children.push(a.proc, b.proc);
+    await Promise.all([a.waitFor(/^worker: ready/), b.waitFor(/^worker: ready/)]);
+
+    const common = ['--model', MODEL, '--images', images, '--t', '10,90', '--blocks', '4,12'];
+    const more = ['--epochs', '3', '--shard', '2', '--threads', '1', '--no-progress'];
+    const queuedOut = join(tmp, 'queued');
+    const running = sweep(parseSweepArgs([...common, ...more, '--out', queuedOut, '--queue', url]));
+    // Kill worker A in the middle of its first job.
+    const started = await a.waitFor(/^worker: start shard/);
+    a.proc.kill('SIGKILL');
+    const summary = await running;
+    expect(summary.jobs.total).toBe(16);
+    expect(summary.jobs.computed + summary.jobs.stored).toBe(16);
+
+    // The killed job was taken over and finished by worker B.
+    const what = /start (shard \d+ t=\d+)/.exec(started)![1]!;
+    expect(a.lines.some((l) => l.includes(`done ${what}`))).toBe(false);
+    expect(b.lines.some((l) => l.includes(`done ${what}`))).toBe(true);
+
+    const localOut = join(tmp, 'local');
+    await sweep(parseSweepArgs([...common, ...more, '--out', localOut]));
+    const read = (out: string) =>
+      parseSweepResult(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')));
+    expect(read(queuedOut).cells).toEqual(read(localOut).cells);
+    expect(read(queuedOut).cells).toHaveLength(4);
+    const shards = (out: string) =>
+      readdirSync(join(out, 'shards'))
+        .filter((f) => f.endsWith('.bin'))
+        .sort();
+    expect(shards(queuedOut)).toEqual(shards(localOut));
+    expect(shards(queuedOut)).toHaveLength(16);
+    for (const f of shards(queuedOut)) {
+      const q = readFileSync(join(queuedOut, 'shards', f));
+      expect(q.equals(readFileSync(join(localOut, 'shards', f)))).toBe(true);
+    }
+
+    // Queued again: every job finds its shard stored; the same cells.
+    const again = await sweep(
+      parseSweepArgs([...common, ...more, '--out', queuedOut, '--queue', url]),
+    );
+    expect(again.jobs).toEqual({ total: 16, computed: 0, stored: 16 });
+    expect(read(queuedOut).cells).toEqual(read(localOut).cells);
+    await stopProcess(b.proc);
+  }, 180_000);
+});

@@ -1,0 +1,143 @@
+/**
+ * Bad input at the app's doors, as a new user meets it: a file that cannot be read in a dropped
+ * dataset or model folder, a head file whose id is stored, an import that keeps nothing, and a
+ * stored dataset that is not the demo set when the explorer starts. Each gives one message that
+ * names the file and says what is wrong; nothing stored is lost.
+ */
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serializeHead } from '../src/core/heads/format';
+import { sampleHead } from '../test/sampleHead';
+import { classFolders, corruptPng, writeFolder, zip } from './support/datasetFixtures';
+import { launch, openApp } from './support/browser';
+import {
+  current,
+  dropPaths,
+  importing,
+  notices,
+  openDatasets,
+  skippedList,
+  uploadZip,
+} from './support/datasetPage';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch({ webgpu: false });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function messages(page: Page): Promise<string[]> {
+  return page.getByRole('list', { name: 'Messages' }).getByRole('listitem').allTextContents();
+}
+
+describe('hostile input at the doors', () => {
+  it('a dropped dataset folder with a file that cannot be read: the file is named, the rest imported', async () => {
+    const dir = writeFolder('with a dead link', classFolders(['a', 'b'], 3));
+    // A link whose target is gone: listed in the folder, but its bytes cannot be read.
+    symlinkSync(join(dir, 'gone.png'), join(dir, 'a', 'vanished.png'));
+    const { page, errors, close } = await openDatasets(browser);
+    await importing(page, 'with a dead link', () => dropPaths(page, [dir]));
+    const row = (await page.getByTestId('dataset-row').textContent()) ?? '';
+    expect(row).toMatch(/with a dead link.*6 images · 2 classes/);
+    expect(await skippedList(page)).toMatch(/a\/vanished\.png: /);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a dropped model folder whose model file cannot be read says which file, and keeps the model', async () => {
+    const dir = writeFolder('my model', { 'manifest.json': new TextEncoder().encode('{}') });
+    symlinkSync(join(dir, 'gone.onnx'), join(dir, 'model.onnx'));
+    const { page, context, errors } = await openApp(browser);
+    await expect
+      .poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 })
+      .toMatch(/^WASM: /);
+    await dropPaths(page, [dir], 'model-drop');
+    await expect.poll(() => notices(page), { timeout: 30_000 }).toMatch(/my model\/model\.onnx/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('an import that keeps nothing leaves no dataset and one message that does not repeat itself', async () => {
+    const { page, errors, close } = await openDatasets(browser);
+    await uploadZip(page, 'kept.zip', zip(classFolders(['x', 'y'], 2)));
+    await uploadZip(
+      page,
+      'bad_images.zip',
+      zip({ 'cat/1.png': corruptPng(), 'dog/2.png': corruptPng() }),
+    );
+    const rows = await page.getByTestId('dataset-row').allTextContents();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('kept');
+    const said = (await messages(page)).filter((m) => m.includes('bad_images'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(
+      /^Nothing was imported from “bad_images”: 2 files skipped \(cat\/1\.png: [^;]+; dog\/2\.png: [^)]+\)\. No dataset was kept\./,
+    );
+    expect(said[0]!.match(/bad_images/g)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a stored dataset selected when the explorer starts shows its own image, not an unrelated error', async () => {
+    const { page, errors, close } = await openDatasets(browser);
+    await uploadZip(
+      page,
+      'mixed.zip',
+      zip({ ...classFolders(['train/Sneaker', 'train/Bag'], 3), ...classFolders(['test/Bag'], 2) }),
+    );
+    expect((await current(page)).name).toBe('mixed');
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('image-label').textContent(), { timeout: 120_000 })
+      .toMatch(/^mixed: /);
+    const all = (await messages(page)).join('\n');
+    expect(all).not.toMatch(/is not in the/);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a head file whose id is stored asks: keep both or replace', async () => {
+    const { page, context, errors } = await openApp(browser);
+    await page.getByRole('tab', { name: 'Heads' }).click();
+    const head = { ...sampleHead('linear'), name: 'probe A' };
+    const file = (name: string, text: string) => ({
+      name,
+      mimeType: 'application/json',
+      buffer: Buffer.from(text),
+    });
+    const input = page.getByTestId('head-import');
+    await input.setInputFiles(file('a.head.json', serializeHead(head)));
+    const table = page.getByTestId('saved-heads');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+
+    await input.setInputFiles(file('b.head.json', serializeHead({ ...head, name: 'probe B' })));
+    const dialog = page.getByRole('dialog', { name: 'A head with this id is stored' });
+    expect(await dialog.textContent()).toContain(
+      '“probe B” has the id of the stored head “probe A”',
+    );
+    await dialog.getByRole('button', { name: 'Keep both' }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    expect(await table.textContent()).toContain('probe B (2)');
+    expect(await table.textContent()).toContain('probe A');
+
+    await input.setInputFiles(file('c.head.json', serializeHead({ ...head, name: 'probe C' })));
+    await dialog.getByRole('button', { name: 'Replace' }).click();
+    await expect.poll(() => table.textContent()).toContain('probe C');
+    expect(await table.textContent()).not.toContain('probe A');
+    expect(await table.locator('tbody tr').count()).toBe(2);
+
+    // A file that is not a head is refused with its name; the stored heads stay.
+    await input.setInputFiles(file('notes.head.json', '{"format":"something else"}'));
+    await expect.poll(() => notices(page)).toMatch(/notes\.head\.json: /);
+    expect(await table.locator('tbody tr').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
