@@ -64,7 +64,7 @@ describe('hostile input at the doors', () => {
     await uploadZip(
       page,
       'bad_images.zip',
-      zip({ 'cat/1.png': corruptPng(), 'dog/2.png': corruptPng() }),
+      zip({ 'cat/1.png': corruptPng(), 'dog/2.png': new TextEncoder().encode('not a png') }),
     );
     const rows = await page.getByTestId('dataset-row').allTextContents();
     expect(rows).toHaveLength(1);
