@@ -151,9 +151,9 @@ describe('faults mid-job', () => {
     // No room for any feature: the quota is below what is stored already.
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.floor(usage / 2) });
     const cacheNotices = async () =>
-      (
-        await page.getByRole('list', { name: 'Messages' }).getByRole('listitem').allTextContents()
-      ).filter((t) => t.includes('The feature cache is not being written')).length;
+      (await page.getByRole('list', { name: 'Messages' }).locator('li').allTextContents()).filter(
+        (t) => t.includes('The feature cache is not being written'),
+      ).length;
     let before: number | undefined;
     for (let run = 0; run < 2; run++) {
       await sweep(page, '10', 3);
@@ -168,7 +168,7 @@ describe('faults mid-job', () => {
       expect(stats.fromCache).toBe(0);
       expect(stats.computed).toBe(stats.images.train + stats.images.test);
     }
-    expect(await cacheNotices()).toBe(1);
+    expect(await cacheNotices(), await notices(page).catch(() => 'no messages')).toBe(1);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
     await cdp.detach();
     expect(errors).toEqual([]);

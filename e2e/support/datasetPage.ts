@@ -61,16 +61,11 @@ export async function uploadZip(page: Page, name: string, bytes: Uint8Array): Pr
 }
 
 /**
- * Drops files or folders from disk (absolute paths) on a drop zone (the datasets panel's unless
- * named), as a user dragging them from a file manager does: dragEnter, dragOver and drop at the
- * zone's centre through CDP.
+ * Drops files or folders from disk (absolute paths) on the drop zone, as a user dragging them
+ * from a file manager does: dragEnter, dragOver and drop at the zone's centre through CDP.
  */
-export async function dropPaths(
-  page: Page,
-  paths: string[],
-  zoneTestId = 'dataset-drop',
-): Promise<void> {
-  const zone = page.getByTestId(zoneTestId);
+export async function dropPaths(page: Page, paths: string[]): Promise<void> {
+  const zone = page.getByTestId('dataset-drop');
   await zone.scrollIntoViewIfNeeded();
   const box = (await zone.boundingBox())!;
   const x = box.x + box.width / 2;

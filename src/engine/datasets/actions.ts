@@ -37,12 +37,15 @@ export function nothingImported(result: ImportResult): string {
     .map((f) => `${f.path}: ${f.reason}`)
     .join('; ');
   const more = m.skippedCount > 3 ? `; ${(m.skippedCount - 3).toLocaleString('en')} more` : '';
+  const plural = (n: number, one: string) =>
+    `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`;
   const why =
-    m.skippedCount > 0
-      ? `${m.skippedCount.toLocaleString('en')} files skipped (${named}${more})`
-      : m.duplicateCount > 0
-        ? `every image is a duplicate`
-        : `no image files in class folders`;
+    [
+      m.skippedCount > 0 ? `${plural(m.skippedCount, 'file')} skipped (${named}${more})` : '',
+      m.duplicateCount > 0 ? `${plural(m.duplicateCount, 'duplicate')} left out` : '',
+    ]
+      .filter(Boolean)
+      .join(', ') || 'no image files in class folders';
   return `Nothing was imported from “${m.name}”: ${why}. No dataset was kept.`;
 }
 

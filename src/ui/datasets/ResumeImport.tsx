@@ -31,12 +31,14 @@ export function ResumeImport({ meta, disabled }: { meta: DatasetMeta; disabled: 
         disabled={disabled}
         {...(zip ? { accept: '.zip,application/zip' } : { multiple: true, webkitdirectory: '' })}
         onChange={(e) => {
+          // Read the list before clearing the input: clearing it empties the list too.
           const list = e.target.files;
-          e.target.value = '';
           if (!list || list.length === 0) return;
-          if (zip) void importDataset({ kind: 'zip', name: meta.name, file: list[0]! }, meta);
+          const first = list[0]!;
+          const picked = zip ? null : filesFromInput(list);
+          e.target.value = '';
+          if (!picked) void importDataset({ kind: 'zip', name: meta.name, file: first }, meta);
           else {
-            const picked = filesFromInput(list);
             void importDataset(
               { kind: 'files', origin: 'folder', ...picked, name: meta.name },
               meta,
