@@ -14,6 +14,8 @@ export function mapsRequestKey(s: AppState): string | null {
   const m = s.model.summary?.manifest;
   const img = s.explorer.image;
   if (s.model.status !== 'ready' || !m || m.kind !== 'diffusion' || !img) return null;
+  // Just after another model loads, the image is still the one made for the previous model.
+  if (img.x0.length !== m.image.channels * m.image.size * m.image.size) return null;
   const { block, t, pool, seed, noise } = s.explorer.selection;
   if (!m.blocks.some((b) => b.index === block)) return null;
   if (!m.schedule || t >= m.schedule.T) return null;
