@@ -10,6 +10,7 @@ import { encodeNpy, parseNpy } from '../../src/core/npy';
 import { makeSchedule, PAPER_SCHEDULE } from '../../src/core/schedule';
 import { main } from '../main';
 import { extract, parseExtractArgs, type IndexJson } from './extract';
+import { inspect } from './inspect';
 
 /** The latent pair (tools/ latent_pair.py): encoder 3×32×32 → 4×16×16 (scale 0.5), a U-Net on it. */
 const PAIR = new URL('../../test/fixtures/latent-pair/', import.meta.url).pathname;
@@ -221,6 +222,17 @@ describe('extract through a manifest encoder (latent diffusion)', () => {
     for (const blk of [1, 7, 13]) {
       expectClose(readBlock(a, blk).data as Float32Array, readBlock(b, blk).data as Float32Array);
     }
+  });
+
+  it('inspect names the encoder and measures the blocks on latents', async () => {
+    const r = await inspect(PAIR, { threads: 1 });
+    expect(r.encoder).toEqual({
+      file: 'encoder.onnx',
+      scale: 0.5,
+      latent: { channels: 4, size: 16 },
+    });
+    expect(r.inputs[0]).toMatchObject({ name: 'x', shape: ['batch', 4, 16, 16], role: 'sample' });
+    expect(r.blocks.map((b) => b.shape)[6]).toEqual([8, 4, 4]);
   });
 
   it('checks the encoder file: missing is an error, a changed one a warning', async () => {
