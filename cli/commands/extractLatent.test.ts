@@ -11,6 +11,8 @@ import { makeSchedule, PAPER_SCHEDULE } from '../../src/core/schedule';
 import { main } from '../main';
 import { extract, parseExtractArgs, type IndexJson } from './extract';
 import { inspect } from './inspect';
+import { planSweep } from './sweep';
+import { parseSweepArgs } from './sweepArgs';
 
 /** The latent pair (tools/ latent_pair.py): encoder 3×32×32 → 4×16×16 (scale 0.5), a U-Net on it. */
 const PAIR = new URL('../../test/fixtures/latent-pair/', import.meta.url).pathname;
@@ -222,6 +224,22 @@ describe('extract through a manifest encoder (latent diffusion)', () => {
     for (const blk of [1, 7, 13]) {
       expectClose(readBlock(a, blk).data as Float32Array, readBlock(b, blk).data as Float32Array);
     }
+  });
+
+  it('sweep refuses a latent model with a message that points to extract', async () => {
+    const opts = parseSweepArgs([
+      '--model',
+      PAIR,
+      '--images',
+      images,
+      '--t',
+      '10',
+      '--out',
+      join(tmp, 's'),
+    ]);
+    await expect(planSweep(opts)).rejects.toThrow(
+      "sweep does not run a latent model's encoder (use extract)",
+    );
   });
 
   it('inspect names the encoder and measures the blocks on latents', async () => {
