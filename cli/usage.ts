@@ -42,6 +42,11 @@ commands:
                        for a class input (int labels [B], the same class for every image), or
                        a .npy for a context input (float [B, L, D]): [L, D] or [1, L, D] is
                        broadcast to every image, [N, L, D] gives one row per image
+        --x0 FILE.npy  instead of --images: ready-made x0 rows, float32 [N, C, H, W] in the
+                       model's input range (for a latent model: scaled latents, the encoder is
+                       not run); --labels FILE.npy gives integer labels [N] (−1: none)
+      A model folder whose manifest names an encoder (latent diffusion) runs it on the images
+      first: x0 = scale × encoder(image).
 
   cka --a <a.npy> --b <b.npy> [--method linear|minibatch] [--batch 256]
       Linear CKA of two representations of the same examples; prints {"cka": …} as JSON.

@@ -23,6 +23,7 @@ import { reviewBlocks } from './unet/reviewBlocks';
 import type { BlockNames, BlockReview } from '../src/protocol/proposal';
 import { runSample } from './unet/sampleJob';
 import type { LoadedDiffusion, LoadedModel } from './unet/types';
+import { encodeItems, loadEncoder } from './unet/encoder';
 import type {
   BackendInfo,
   BackendPreference,
@@ -113,6 +114,10 @@ const api = {
         files.externalData.length ? { externalData: files.externalData } : {},
       );
       const session = await runtime.session([]);
+      const encoder =
+        files.encoder && manifest?.encoder
+          ? await loadEncoder(be, files.encoder, manifest.encoder, manifest.image)
+          : undefined;
       const summary: ModelSummary = {
         name: files.name,
         sha256: files.sha256,
@@ -129,8 +134,10 @@ const api = {
         runtime,
         summary,
         schedule: manifest?.schedule ? makeSchedule(manifest.schedule) : null,
+        ...(encoder ? { encoder } : {}),
       };
       await previous?.runtime.release();
+      await previous?.encoder?.runtime.release();
       return summary;
     });
   },
@@ -175,6 +182,19 @@ const api = {
         { batchSize: batchSize > 0 ? batchSize : defaultBatch(), useCache, cacheFull },
         signal,
       );
+    });
+  },
+
+  /** A latent model's x0 of `items`: scale × encoder(image), [n, c, s, s]; null without one. */
+  async encode(jobId: string, items: FeatureItem[]): Promise<PlainTensor | null> {
+    return jobs.run(jobId, async () => {
+      const enc = requireDiffusion().encoder;
+      if (!enc) return null;
+      const z = await encodeItems(enc, items);
+      const size = z[0]?.x0.length ?? 0;
+      const data = new Float32Array(z.length * size);
+      z.forEach((item, i) => data.set(item.x0, i * size));
+      return Comlink.transfer({ data, dims: [z.length, ...enc.latent] }, [data.buffer]);
     });
   },
 

@@ -67,7 +67,7 @@ export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
     else if (a === '--method') method = choiceArg(a, args[++i], CKA_METHODS);
     else if (a === '--batch') batch = intArg(a, args[++i], LIMITS.ckaBatch);
     else if (a === '--precision') precision = choiceArg(a, args[++i], ['float64', 'mixed']);
-    else if (a === '--blocks' || a === '--noise' || a === '--fit' || a === '--size') {
+    else if (['--blocks', '--noise', '--fit', '--size', '--x0', '--labels'].includes(a)) {
       throw new CliError(`cka-matrix: unknown option ${a}`);
     } else pass.push(a);
   }
@@ -75,7 +75,7 @@ export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
   const e = parseExtractArgs([...pass, '--blocks', 'all', '--out', out]);
   return {
     model: e.model,
-    images: e.images,
+    images: e.images!,
     t: e.t,
     pool: e.pool,
     out,

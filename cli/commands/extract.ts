@@ -7,6 +7,10 @@
  * forward pass per batch on the graph cut after the last requested block gives every requested
  * block, pooled p×p (adaptive average pooling) or kept whole with `--pool 0`.
  *
+ * A model whose manifest names an `encoder` (latent diffusion) gets x0 = scale × encoder(image);
+ * `--x0 FILE.npy` gives ready-made x0 rows [N, C, H, W] in the U-Net's input range instead of
+ * images (latents for a latent model: the encoder is not run), with labels from `--labels`.
+ *
  * Conditioning inputs get their values from `--cond NAME=INTEGER` (one class id for every image)
  * or `--cond NAME=FILE.npy` (context states, see ../shared/cond.ts).
  *
@@ -35,6 +39,7 @@ import {
   type Split,
 } from '../shared/images';
 import { formatJson, quietIo, type Io } from '../shared/io';
+import { openEncoderSession, readX0, tensorSource, type EncoderSession } from '../shared/latent';
 import { resolveModel } from '../shared/model';
 import { NpyWriter } from '../shared/npyWriter';
 import { filledTensor, openCutSession, toFloat32 } from '../shared/session';
@@ -46,7 +51,12 @@ export interface IndexJson {
   model: string;
   sha256: string;
   manifest: string | null;
-  images: string;
+  /** The image folder or zip (null with --x0). */
+  images: string | null;
+  /** The --x0 file (null with images). */
+  x0: string | null;
+  /** The encoder run on the images before noising (latent models), or null. */
+  encoder: { file: string; sha256: string; scale: number; latent: number[] } | null;
   split: Split | null;
   t: number;
   pool: number;
@@ -83,7 +93,7 @@ export async function extract(
   opts: ExtractOptions,
   io: ExtractIo = quietIo,
 ): Promise<ExtractSummary> {
-  const model = resolveModel(opts.model, opts.size);
+  const model = resolveModel(opts.model, opts.size, { tensors: opts.x0 !== undefined });
   for (const w of model.warnings) io.err(`diffprobe: warning: ${w}\n`);
   const sched = makeSchedule(model.schedule);
   const wanted = opts.blocks === 'all' ? model.blocks.map((b) => b.index) : opts.blocks;
@@ -100,9 +110,12 @@ export async function extract(
   });
   const outputs = [...new Set(blocks.map((b) => b.output))];
 
-  const src = await openImages(opts.images);
+  const tensors = opts.x0 !== undefined ? readX0(opts.x0, opts.labels, model.sample) : undefined;
+  const src = tensors ? tensorSource(opts.x0!, tensors) : await openImages(opts.images!);
+  const sourceName = opts.x0 ?? opts.images!;
   const writers: NpyWriter[] = [];
   let session: ort.InferenceSession | undefined;
+  let encoder: EncoderSession | undefined;
   let cleanup = (): void => {};
   try {
     const items = selectSplit(src, opts.split);
@@ -111,7 +124,7 @@ export async function extract(
         ? [...src.skipped]
         : src.skipped.filter((s) => s.path.split('/')[0]!.toLowerCase() === opts.split);
     if (items.length === 0) {
-      const where = opts.split ? `${opts.images} (split ${opts.split})` : opts.images;
+      const where = opts.split ? `${sourceName} (split ${opts.split})` : sourceName;
       const why = skipped.length
         ? `; skipped ${skipped.length}: ${skipped[0]!.path}: ${skipped[0]!.reason}`
         : '';
@@ -130,8 +143,10 @@ export async function extract(
       writers.push(new NpyWriter(file + tag, file));
     }
 
-    const { size: S, channels: C } = model.image;
+    const { size: S, channels: C } = model.sample;
     const shape = [C, S, S] as const;
+    const pixels = model.image;
+    if (model.encoder && !tensors) encoder = await openEncoderSession(model.encoder, opts.threads);
     const fixed = model.image.batch;
     const batchSize = fixed ?? opts.batch;
     const done: ImageItem[] = [];
@@ -158,8 +173,17 @@ export async function extract(
     for (let start = 0; start < items.length; start += batchSize) {
       const batch: { item: ImageItem; feature: FeatureItem; row: number }[] = [];
       for (const [k, item] of items.slice(start, start + batchSize).entries()) {
+        if (tensors) {
+          batch.push({
+            item,
+            feature: { id: item.path, x0: tensors.row(start + k) },
+            row: start + k,
+          });
+          continue;
+        }
         try {
-          const x0 = prepareImage(await src.load(item), { size: S, channels: C, mode: opts.fit });
+          const { size, channels } = pixels;
+          const x0 = prepareImage(await src.load(item), { size, channels, mode: opts.fit });
           batch.push({ item, feature: { id: item.path, x0 }, row: start + k });
         } catch (e) {
           if (!(e instanceof ImageDecodeError)) throw e;
@@ -169,6 +193,19 @@ export async function extract(
       }
       if (batch.length === 0) continue;
       const n = batch.length;
+      if (encoder) {
+        const per = pixels.channels * pixels.size * pixels.size;
+        const stacked = new Float32Array(n * per);
+        batch.forEach((b, i) => stacked.set(b.feature.x0, i * per));
+        const latents = await encoder.encode(stacked, [
+          n,
+          pixels.channels,
+          pixels.size,
+          pixels.size,
+        ]);
+        const size = C * S * S;
+        batch.forEach((b, i) => (b.feature.x0 = latents.subarray(i * size, (i + 1) * size)));
+      }
       const inputs = buildInputs(
         batch.map((b) => b.feature),
         shape,
@@ -234,7 +271,7 @@ export async function extract(
     report(true);
     if (done.length === 0) {
       throw new CliError(
-        `${opts.images}: none of the ${items.length} images could be decoded (${skipped.at(-1)?.reason ?? ''})`,
+        `${sourceName}: none of the ${items.length} images could be decoded (${skipped.at(-1)?.reason ?? ''})`,
       );
     }
     for (const w of writers) w.finish();
@@ -243,13 +280,25 @@ export async function extract(
       model: model.path,
       sha256: model.sha256,
       manifest: model.manifest?.id ?? null,
-      images: opts.images,
+      images: opts.images ?? null,
+      x0: opts.x0 ?? null,
+      encoder:
+        model.encoder && !tensors
+          ? {
+              file: model.encoder.path,
+              sha256: model.encoder.sha256,
+              scale: model.encoder.scale,
+              latent: [C, S, S],
+            }
+          : null,
       split: opts.split ?? null,
       t: opts.t,
       pool: opts.pool,
       seed: opts.seed,
       noise: opts.noise,
-      image: { size: S, channels: C, fit: opts.fit },
+      image: tensors
+        ? { size: S, channels: C, fit: opts.fit }
+        : { size: pixels.size, channels: pixels.channels, fit: opts.fit },
       schedule: model.schedule,
       conditioning: cond.map((c) => c.record),
       blocks: blocks.map((b, k) => ({
@@ -283,6 +332,7 @@ export async function extract(
   } finally {
     src.close();
     if (session) await session.release();
+    if (encoder) await encoder.release();
     cleanup();
   }
 }

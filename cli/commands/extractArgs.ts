@@ -10,8 +10,12 @@ import type { Split } from '../shared/images';
 export interface ExtractOptions {
   /** A model folder (model.onnx + manifest.json) or a bare .onnx file. */
   model: string;
-  /** A folder or .zip of PNG, JPEG and WebP images. */
-  images: string;
+  /** A folder or .zip of PNG, JPEG and WebP images (or --x0). */
+  images?: string;
+  /** Ready-made x0 rows, float32 [N, C, H, W] in the model's input range (instead of images). */
+  x0?: string;
+  /** Labels for the --x0 rows: integer [N], −1 for none. */
+  labels?: string;
   /** Output folder (created if missing). */
   out: string;
   t: number;
@@ -73,6 +77,12 @@ export function parseExtractArgs(args: readonly string[]): ExtractOptions {
       case '--images':
         o.images = valueArg(a, args[++i]);
         break;
+      case '--x0':
+        o.x0 = valueArg(a, args[++i]);
+        break;
+      case '--labels':
+        o.labels = valueArg(a, args[++i]);
+        break;
       case '--out':
         o.out = valueArg(a, args[++i]);
         break;
@@ -124,9 +134,17 @@ export function parseExtractArgs(args: readonly string[]): ExtractOptions {
         );
     }
   }
+  if (o.images !== undefined && o.x0 !== undefined) {
+    throw new CliError('extract: give --images or --x0, not both');
+  }
+  if (o.x0 === undefined) {
+    if (o.labels !== undefined) throw new CliError('extract: --labels goes with --x0');
+  } else if (o.split !== undefined || o.fit !== undefined) {
+    throw new CliError(`extract: ${o.split ? '--split' : '--fit'} applies to images, not --x0`);
+  }
   for (const [key, flag] of [
     ['model', '--model <folder | model.onnx>'],
-    ['images', '--images <folder | zip>'],
+    [o.x0 === undefined ? 'images' : 'x0', '--images <folder | zip> (or --x0 FILE.npy)'],
     ['out', '--out <dir>'],
     ['t', '--t <timestep>'],
     ['blocks', '--blocks <list>'],
@@ -135,7 +153,9 @@ export function parseExtractArgs(args: readonly string[]): ExtractOptions {
   }
   return {
     model: o.model!,
-    images: o.images!,
+    ...(o.images !== undefined ? { images: o.images } : {}),
+    ...(o.x0 !== undefined ? { x0: o.x0 } : {}),
+    ...(o.labels !== undefined ? { labels: o.labels } : {}),
     out: o.out!,
     t: o.t!,
     blocks: o.blocks!,

@@ -65,6 +65,8 @@ export interface InspectResult {
   parameters: number;
   /** Things that look wrong but do not stop inspection (e.g. a sha256 mismatch). */
   warnings: string[];
+  /** A latent model's encoder (manifest `encoder`): x0 = scale × encoder(image). */
+  encoder?: { file: string; scale: number; latent: { channels: number; size: number } };
 }
 
 /** Runs `inspect` with its arguments (without the command name); prints the JSON. */
@@ -194,7 +196,10 @@ export async function inspect(
 
   if (options.run !== false) {
     const image = manifest
-      ? { size: manifest.image.size, channels: manifest.image.channels }
+      ? (manifest.encoder?.latent ?? {
+          size: manifest.image.size,
+          channels: manifest.image.channels,
+        })
       : options.size !== undefined
         ? { size: options.size, channels: imageChannels(proposal.image?.shape) }
         : undefined;
@@ -236,6 +241,15 @@ export async function inspect(
     schedule,
     parameters: model.graph.parameterCount,
     warnings,
+    ...(manifest?.encoder
+      ? {
+          encoder: {
+            file: manifest.encoder.file,
+            scale: manifest.encoder.scale,
+            latent: { ...manifest.encoder.latent },
+          },
+        }
+      : {}),
   };
 }
 

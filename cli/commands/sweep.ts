@@ -43,6 +43,9 @@ export async function planSweep(
 ): Promise<SweepPlan> {
   const model = resolveModel(opts.model, opts.size);
   for (const w of model.warnings) io.err(`diffprobe: warning: ${w}\n`);
+  if (model.encoder) {
+    throw new CliError(`${opts.model}: sweep does not run a latent model's encoder (use extract)`);
+  }
   const T = makeSchedule(model.schedule).T;
   for (const t of opts.ts)
     if (t >= T) throw new CliError(`--t ${t} is not below the model's T=${T}`);

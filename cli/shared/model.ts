@@ -11,6 +11,7 @@ import { proposeBlocks } from '../../src/core/onnx/blocks';
 import { parseModel, type OnnxModel } from '../../src/core/onnx/model';
 import { PAPER_SCHEDULE, type NoiseSchedule } from '../../src/core/schedule';
 import { CliError, firstLine } from './errors';
+import { openEncoder, type ResolvedEncoder } from './latent';
 
 /** The paper's schedule, used when no manifest states one. */
 export const DEFAULT_SCHEDULE = PAPER_SCHEDULE;
@@ -85,6 +86,11 @@ export interface ResolvedModel extends OpenedModel {
   schedule: NoiseSchedule;
   image: { name: string; size: number; channels: 1 | 3; batch: number | undefined };
   timestep: { name: string; dtype: string };
+  /** What the U-Net's sample input takes per item, [channels, size, size] (latents behind an
+   * encoder, else the image). */
+  sample: { channels: number; size: number };
+  /** The manifest's image → latent encoder, run before noising. */
+  encoder?: ResolvedEncoder;
 }
 
 /** A fixed batch axis of an input shape, or undefined when it is symbolic. */
@@ -97,7 +103,11 @@ function fixedBatch(dim: unknown): number | undefined {
  * manifest, or (a bare .onnx file) proposed from the graph with the default schedule. `size`
  * is the image size for a model whose input size is symbolic.
  */
-export function resolveModel(target: string, size?: number): ResolvedModel {
+export function resolveModel(
+  target: string,
+  size?: number,
+  opts: { tensors?: boolean } = {},
+): ResolvedModel {
   const opened = openModel(target);
   const { path, model, manifest } = opened;
   const inputOf = (name: string) => model.graph.inputs.find((i) => i.name === name);
@@ -120,8 +130,14 @@ export function resolveModel(target: string, size?: number): ResolvedModel {
         `${path}: the graph has no input ${!x ? manifest.inputs.x : manifest.inputs.t}`,
       );
     }
+    const enc = manifest.encoder ? openEncoder(path, manifest.encoder) : undefined;
+    if (enc) opened.warnings.push(...enc.warnings);
     return {
       ...opened,
+      ...(enc ? { encoder: enc.encoder } : {}),
+      sample: enc
+        ? { ...enc.encoder.latent }
+        : { channels: manifest.image.channels, size: manifest.image.size },
       blocks: manifest.blocks.map((b) => ({ index: b.index, output: b.output })),
       schedule: { ...manifest.schedule },
       image: {
@@ -145,8 +161,10 @@ export function resolveModel(target: string, size?: number): ResolvedModel {
   }
   const [b0, c, h, w] = image.shape ?? [];
   const channels = typeof c === 'number' ? c : 3;
-  if (channels !== 1 && channels !== 3) {
-    throw new CliError(`${path}: the image input has ${channels} channels; extract feeds 1 or 3`);
+  if (channels !== 1 && channels !== 3 && !opts.tensors) {
+    throw new CliError(
+      `${path}: the image input has ${channels} channels; images give 1 or 3 (give tensors with --x0)`,
+    );
   }
   let S: number;
   if (typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0) {
@@ -168,7 +186,8 @@ export function resolveModel(target: string, size?: number): ResolvedModel {
     ...opened,
     blocks: proposal.blocks.map((b) => ({ index: b.index, output: b.output })),
     schedule: { ...DEFAULT_SCHEDULE },
-    image: { name: image.name, size: S, channels, batch: fixedBatch(b0) },
+    image: { name: image.name, size: S, channels: channels === 1 ? 1 : 3, batch: fixedBatch(b0) },
+    sample: { channels, size: S },
     timestep: { name: timestep.name, dtype: timestep.dtype },
   };
 }

@@ -30,6 +30,8 @@ export interface ModelFiles {
   sha256: string;
   name: string;
   externalData: ExternalDataFile[];
+  /** The manifest's image → latent encoder (latent diffusion), checked against its sha256. */
+  encoder?: Uint8Array;
 }
 
 /** A model that failed to load, with the reason in the user's words (its kind crosses to the page). */
@@ -83,6 +85,19 @@ async function verifyExternal(
   return sha256;
 }
 
+/** The encoder a manifest names, checked like the model (sha256 and size). */
+async function verifyEncoder(manifest: ModelManifest, data: Uint8Array): Promise<Uint8Array> {
+  const e = manifest.encoder!;
+  const sha256 = await sha256Hex(data);
+  if (e.sha256 !== sha256 || e.bytes !== data.byteLength) {
+    throw new ModelSourceError(
+      'model-integrity',
+      `${e.file} (the encoder) does not match its manifest (${data.byteLength} bytes, sha256 ${sha256.slice(0, 12)}…; expected ${e.bytes} bytes, ${e.sha256.slice(0, 12)}…). It was not run.`,
+    );
+  }
+  return data;
+}
+
 /** One identity for a graph and its weights files (a graph alone keeps its own sha256). */
 async function identity(graphSha: string, dataShas: string[]): Promise<string> {
   if (!dataShas.length) return graphSha;
@@ -129,15 +144,26 @@ export async function readModel(
       shas.push(await verifyExternal(manifest, e.file, data));
       externalData.push({ path: e.file, data });
     }
+    const encoder = manifest.encoder
+      ? await verifyEncoder(
+          manifest,
+          await fetchBytes(`${base}${manifest.encoder.file}`, signal, progress),
+        )
+      : undefined;
     return {
       manifest,
       model,
-      sha256: await identity(sha256, shas),
+      sha256: await identity(sha256, encoder ? [...shas, manifest.encoder!.sha256] : shas),
       name: manifest.file,
       externalData,
+      ...(encoder ? { encoder } : {}),
     };
   }
-  const onnx = source.files.filter((f) => f.name.toLowerCase().endsWith('.onnx'));
+  // A latent model's encoder is a second .onnx, named in its manifest.
+  const encoderName = await pickedEncoderName(source.files);
+  const onnx = source.files.filter(
+    (f) => f.name.toLowerCase().endsWith('.onnx') && baseName(f.name) !== encoderName,
+  );
   if (onnx.length !== 1) {
     throw new ModelSourceError(
       'model-load',
@@ -178,11 +204,38 @@ export async function readModel(
       externalData.push({ path: n, data });
     }
   }
+  let encoder: Uint8Array | undefined;
+  if (manifest?.encoder) {
+    const f = byName.get(manifest.encoder.file);
+    if (!f) {
+      throw new ModelSourceError(
+        'model-load',
+        `${file.name} takes latents from the encoder ${manifest.encoder.file} (named in manifest.json), which was not picked. Pick it too, or drop the whole folder.`,
+      );
+    }
+    encoder = await verifyEncoder(manifest, await bytesOf(f));
+    shas.push(manifest.encoder.sha256);
+  }
   return {
     manifest,
     model,
     sha256: await identity(sha256, shas),
     name: file.name,
     externalData,
+    ...(encoder ? { encoder } : {}),
   };
+}
+
+/** The encoder file a picked manifest names, if any (an unreadable manifest is left to later). */
+async function pickedEncoderName(files: PickedFile[]): Promise<string | undefined> {
+  const m = files.find((f) => f.name.toLowerCase().endsWith('manifest.json'));
+  if (!m) return undefined;
+  try {
+    const json = JSON.parse(new TextDecoder().decode(await bytesOf(m))) as {
+      encoder?: { file?: unknown };
+    };
+    return typeof json.encoder?.file === 'string' ? json.encoder.file : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -14,6 +14,7 @@ import type {
 } from '../../src/protocol/model';
 import type { LoadedDiffusion } from './types';
 import { timestepFeed } from './types';
+import { encodeItems } from './encoder';
 
 /** One forward pass for `items`; returns each block's (pooled) output. */
 async function computeBatch(
@@ -79,7 +80,9 @@ export async function runExtract(
   checkRequest(req, manifest.blocks.length, m.schedule.T);
   const blocks = [...new Set(req.blocks)].sort((a, b) => a - b);
   const outputs = blocks.map((b) => manifest.blocks[b - 1]!.output);
-  const shape = [manifest.image.channels, manifest.image.size, manifest.image.size] as const;
+  const shape =
+    m.encoder?.latent ??
+    ([manifest.image.channels, manifest.image.size, manifest.image.size] as const);
   const size = opts.batchSize;
   const t0 = performance.now();
   const cacheable = opts.useCache && (req.pool > 0 || opts.cacheFull === true);
@@ -101,7 +104,14 @@ export async function runExtract(
     );
     fromCache += chunk.length - missing.length;
     const computed = missing.length
-      ? await computeBatch(m, missing, req, blocks, outputs, shape)
+      ? await computeBatch(
+          m,
+          m.encoder ? await encodeItems(m.encoder, missing) : missing,
+          req,
+          blocks,
+          outputs,
+          shape,
+        )
       : {};
     if (missing.length) {
       computedItems += missing.length;

@@ -3,11 +3,14 @@ import type { Schedule } from '../../src/core/schedule';
 import type { ModelRuntime } from '../ort/modelRuntime';
 import type { FeedTensor } from '../ort/modelRuntime';
 import type { ModelSummary } from '../../src/protocol/model';
+import type { LoadedEncoder } from './encoder';
 
 export interface LoadedModel {
   runtime: ModelRuntime;
   summary: ModelSummary;
   schedule: Schedule | null;
+  /** A latent model's image → latent encoder (manifest `encoder`). */
+  encoder?: LoadedEncoder;
 }
 
 /** A loaded diffusion U-Net with its manifest and schedule. */

@@ -43,5 +43,13 @@ describe('schedule input', () => {
       ok: false,
       error: 'Pick one .onnx file at a time.',
     });
+    // A latent model, its encoder and the manifest that names which is which.
+    expect(classifyPickedFiles(['model.onnx', 'encoder.onnx', 'manifest.json'])).toMatchObject({
+      ok: true,
+      manifest: 'manifest.json',
+    });
+    expect(classifyPickedFiles(['a.onnx', 'b.onnx', 'c.onnx', 'manifest.json'])).toMatchObject({
+      ok: false,
+    });
   });
 });

@@ -47,7 +47,9 @@ export function classifyPickedFiles(names: string[]): PickedModel {
   if (onnx.length === 0) {
     return { ok: false, error: 'Pick an .onnx file (and, if you have it, its manifest.json).' };
   }
-  if (onnx.length > 1) return { ok: false, error: 'Pick one .onnx file at a time.' };
+  // A latent model comes with its encoder: two .onnx files that its manifest tells apart.
+  const pair = onnx.length === 2 && manifests.length === 1;
+  if (onnx.length > 1 && !pair) return { ok: false, error: 'Pick one .onnx file at a time.' };
   if (manifests.length > 1) return { ok: false, error: 'Pick at most one manifest .json file.' };
   return { ok: true, onnx: onnx[0]!, manifest: manifests[0] ?? null };
 }

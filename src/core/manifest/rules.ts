@@ -138,6 +138,16 @@ function conditioningRules(m: ModelManifest): string[] {
   return errors;
 }
 
+/** An encoder is a different file from the model, and only a diffusion U-Net takes latents. */
+function encoderRules(m: ModelManifest): string[] {
+  const e = m.encoder;
+  if (!e) return [];
+  const errors: string[] = [];
+  if (e.file === m.file) errors.push(`encoder.file: ${show(e.file)} is the model file itself`);
+  if (m.kind !== 'diffusion') errors.push('encoder: only a diffusion model takes latents');
+  return errors;
+}
+
 /** The semantic problems of a schema-valid manifest (empty when there are none). */
 export function semanticErrors(m: ModelManifest): string[] {
   return [
@@ -146,5 +156,6 @@ export function semanticErrors(m: ModelManifest): string[] {
     ...blockIndexRules(m.blocks),
     ...uniqueOutputRules(m),
     ...scheduleRules(m),
+    ...encoderRules(m),
   ];
 }

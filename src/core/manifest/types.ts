@@ -32,6 +32,24 @@ export interface ImageInfo {
   pad?: string;
 }
 
+/**
+ * An image → latent encoder run before noising (latent diffusion): x0 = scale × encoder(image),
+ * with the image as `image` describes it and x0 of [latent.channels, latent.size, latent.size].
+ */
+export interface EncoderInfo {
+  /** The encoder's .onnx file name, next to the manifest. */
+  file: string;
+  sha256: string;
+  bytes: number;
+  /** Graph input (the image [B, C, H, W]); default: the encoder's only input. */
+  input?: string;
+  /** Graph output (the latent [B, c, h, w]); default: its first output. */
+  output?: string;
+  /** Multiplies the encoder's output (e.g. Stable Diffusion's 0.18215). */
+  scale: number;
+  latent: { channels: number; size: number };
+}
+
 /** What an input of the model means: the sample x, the timestep t, or conditioning. */
 export type InputRole = 'sample' | 'timestep' | 'class' | 'context' | 'other';
 
@@ -88,6 +106,7 @@ export interface ModelManifest {
   externalData?: ExternalDataFile[];
   dtype?: 'float32' | 'float16';
   image: ImageInfo;
+  encoder?: EncoderInfo;
   inputs: ModelInputs;
   outputs?: ModelOutputs;
   schedule?: ScheduleInfo;

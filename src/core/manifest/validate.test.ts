@@ -4,6 +4,7 @@ import type { CosineSchedule, LinearSchedule, NoiseSchedule } from '../schedule'
 import type {
   BlockInfo,
   ConditioningInput,
+  EncoderInfo,
   ExternalDataFile,
   ImageInfo,
   ModelInputs,
@@ -265,6 +266,7 @@ const tables: [string[], Record<string, boolean>][] = [
       externalData: false,
       dtype: false,
       image: true,
+      encoder: false,
       inputs: true,
       outputs: false,
       schedule: false,
@@ -326,6 +328,18 @@ const tables: [string[], Record<string, boolean>][] = [
       s: false,
       maxBeta: false,
     } satisfies KeyTable<ScheduleKeys>,
+  ],
+  [
+    ['properties', 'encoder'],
+    {
+      file: true,
+      sha256: true,
+      bytes: true,
+      input: false,
+      output: false,
+      scale: true,
+      latent: true,
+    } satisfies KeyTable<EncoderInfo>,
   ],
   [
     ['properties', 'externalData', 'items'],

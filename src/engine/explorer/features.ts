@@ -1,5 +1,6 @@
 import type { FeatureRequest } from '../../core/features/request';
 import type { AppState } from '../../store';
+import type { ExplorerImage } from '../../store/slices/explorer';
 import type { AppStore } from '../appStore';
 import { JobSlot } from '../jobSlot';
 import { JobCancelledError, userMessage } from '../workers/errors';
@@ -32,7 +33,7 @@ export function mapsRequestKey(s: AppState): string | null {
 /** Keeps the explorer's maps in step with the selection: a newer request cancels an older one. */
 export function createExplorerFeatures(deps: {
   store: AppStore;
-  engine: Pick<UnetEngine, 'extract'>;
+  engine: Pick<UnetEngine, 'extract' | 'encode'>;
 }) {
   const { store, engine } = deps;
   const slot = new JobSlot();
@@ -58,6 +59,7 @@ export function createExplorerFeatures(deps: {
         { signal: job.signal, batchSize: 1 },
       );
       if (!job.isLatest()) return;
+      if (s.model.summary?.manifest?.encoder && !img.latent) await showLatent(img, job.signal);
       const out = got as { data: Float32Array; dims: number[] } | null;
       if (!out) throw new Error(`block ${block} returned nothing`);
       const [, C, H, W] = out.dims as [number, number, number, number];
@@ -76,6 +78,15 @@ export function createExplorerFeatures(deps: {
       store.getState().notify('error', `Feature maps: ${message}`);
     } finally {
       job.end();
+    }
+  }
+
+  /** Keeps a latent model's x0 (the encoder's output) with the image, for the x0/x_t panels. */
+  async function showLatent(img: ExplorerImage, signal: AbortSignal): Promise<void> {
+    const z = await engine.encode([{ id: img.id, x0: img.x0 }], { signal });
+    const cur = store.getState().explorer.image;
+    if (z && cur && cur.id === img.id && cur.x0 === img.x0) {
+      store.getState().setExplorerImage({ ...cur, latent: z.data });
     }
   }
 

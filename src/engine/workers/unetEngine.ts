@@ -168,6 +168,12 @@ export class UnetEngine {
     return result;
   }
 
+  /** A latent model's x0 for `items` (scale × encoder(image)); null for a pixel model. */
+  async encode(items: FeatureItem[], options: JobOptions<never> = {}): Promise<PlainTensor | null> {
+    await this.ensureModel();
+    return this.bridge.call((api, ctx) => api.encode(ctx.jobId, items), options);
+  }
+
   /** DDIM samples; each step's x_t arrives through `onStep`. */
   async sample(
     opts: { n: number; steps: number; seed: number },

@@ -15,6 +15,8 @@ export interface ExplorerImage {
   id: string;
   label: string;
   x0: Float32Array;
+  /** A latent model's x0, scale × encoder(image) [c, s, s], once the worker encoded it. */
+  latent?: Float32Array;
   /** How the image was fitted to the model (for a dropped file). */
   fit: string | null;
 }
