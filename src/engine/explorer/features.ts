@@ -1,4 +1,6 @@
 import type { FeatureRequest } from '../../core/features/request';
+import { conditioningKey } from '../../core/conditioning/conditioning';
+import { activeConditioning } from '../conditioning/controls';
 import type { AppState } from '../../store';
 import type { AppStore } from '../appStore';
 import { JobSlot } from '../jobSlot';
@@ -24,6 +26,7 @@ export function mapsRequestKey(s: AppState): string | null {
     noise === 'none' ? '-' : seed,
     noise,
     img.id,
+    conditioningKey(activeConditioning(s)),
   ]);
 }
 
@@ -47,7 +50,7 @@ export function createExplorerFeatures(deps: {
     let got: { data: Float32Array; dims: number[] } | null = null;
     try {
       const result = await engine.extract(
-        [{ id: img.id, x0: img.x0 }],
+        [{ id: img.id, x0: img.x0, ...(img.classId !== undefined ? { label: img.classId } : {}) }],
         req,
         (batch) => {
           const tensor = batch.blocks[block];

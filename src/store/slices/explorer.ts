@@ -15,6 +15,8 @@ export interface ExplorerImage {
   id: string;
   label: string;
   x0: Float32Array;
+  /** A dataset item's class index (fed to a class input only when the user chose own labels). */
+  classId?: number;
   /** How the image was fitted to the model (for a dropped file). */
   fit: string | null;
 }
