@@ -18,6 +18,8 @@ export function mapsRequestKey(s: AppState): string | null {
   const { block, t, pool, seed, noise } = s.explorer.selection;
   if (!m.blocks.some((b) => b.index === block)) return null;
   if (!m.schedule || t >= m.schedule.T) return null;
+  // An image prepared for the previous model (another size) waits for its replacement.
+  if (img.x0.length !== m.image.channels * m.image.size * m.image.size) return null;
   return JSON.stringify([
     s.model.summary?.sha256,
     block,
