@@ -13,10 +13,17 @@ export interface CondUnetOptions {
   classInput?: boolean;
   /** A float32 context input `ctx` [B, 2, 3] (default true). */
   contextInput?: boolean;
+  /**
+   * The same graph with y and ctx as constants inside it (class 0, zero context) instead of
+   * inputs: an unconditional model of exactly the conditional one's work (for the bench).
+   */
+  constants?: boolean;
 }
 
 export function condModel(opts: CondUnetOptions = {}): Uint8Array {
-  const { size = 4, classInput = true, contextInput = true } = opts;
+  const { size = 4, constants = false } = opts;
+  const classInput = constants || (opts.classInput ?? true);
+  const contextInput = constants || (opts.contextInput ?? true);
   const i64 = (v: bigint[]) => new Uint8Array(new BigInt64Array(v).buffer);
   const h0In = classInput ? 'yr' : null;
   const h1In = contextInput ? 'cr' : null;
@@ -79,21 +86,31 @@ export function condModel(opts: CondUnetOptions = {}): Uint8Array {
       inputs: [
         { name: 'x', shape: ['batch', 1, size, size] },
         { name: 't', shape: ['batch'] },
-        ...(classInput ? [{ name: 'y', elemType: 7, shape: ['batch'] }] : []),
-        ...(contextInput ? [{ name: 'ctx', shape: ['batch', 2, 3] }] : []),
+        ...(classInput && !constants ? [{ name: 'y', elemType: 7, shape: ['batch'] }] : []),
+        ...(contextInput && !constants ? [{ name: 'ctx', shape: ['batch', 2, 3] }] : []),
       ],
       outputs: ['eps', 'h0', 'h1', 'h2', 'h3'].map((name) => ({
         name,
         shape: ['batch', 1, size, size],
       })),
-      initializers: [{ name: 'r4', dims: [4], elemType: 7, data: i64([-1n, 1n, 1n, 1n]) }],
+      initializers: [
+        { name: 'r4', dims: [4], elemType: 7, data: i64([-1n, 1n, 1n, 1n]) },
+        ...(constants
+          ? [
+              { name: 'y', dims: [1], elemType: 7, data: i64([0n]) },
+              { name: 'ctx', dims: [1, 2, 3], elemType: 1, data: new Uint8Array(24) },
+            ]
+          : []),
+      ],
     },
   });
 }
 
 /** The manifest.json for `bytes` built by condModel with the same options. */
 export function condManifest(bytes: Uint8Array, opts: CondUnetOptions = {}, id = 'cond-tiny') {
-  const { size = 4, classInput = true, contextInput = true } = opts;
+  const { size = 4, constants = false } = opts;
+  const classInput = !constants && (opts.classInput ?? true);
+  const contextInput = !constants && (opts.contextInput ?? true);
   const stages = ['encoder', 'encoder', 'middle', 'decoder'];
   return {
     schemaVersion: 1,
