@@ -131,6 +131,13 @@ export const conditioningSection: BenchSection = {
           unit: 'img/s',
           note: 'best of 2 runs; class 3 for every image, a loaded context',
         },
+        {
+          case: 'conditioning cost per batch (conditional − unconditional time)',
+          runtime,
+          value: (BATCH * 1000) / best.cond - (BATCH * 1000) / best.uncond,
+          unit: 'ms',
+          note: 'two more inputs to copy and the few nodes that read them (folded away as constants)',
+        },
       );
       return {
         rows,
