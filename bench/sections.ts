@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { ckaSection } from './cka';
+import { conditioningSection } from './conditioning';
 import { correspondenceSection } from './correspondence';
 import { paperModelSection } from './paper-model';
 import { explorerSection } from './explorer';
@@ -51,4 +52,5 @@ export const SECTIONS: BenchSection[] = [
   correspondenceSection,
   responsiveSection,
   tourSection,
+  conditioningSection,
 ];

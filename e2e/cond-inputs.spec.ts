@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +9,6 @@ import { makeSchedule } from '../src/core/schedule';
 import { launch, openApp } from './support/browser';
 
 const UNET = readFileSync('public/models/fmnist-adm-s/model.onnx');
-const MANIFEST = JSON.parse(readFileSync('public/models/fmnist-adm-s/manifest.json', 'utf8')) as {
-  file: string;
-  sha256: string;
-  bytes: number;
-  inputs: Record<string, unknown>;
-};
-const ELEM_INT64 = 7;
 const ELEM_FLOAT = 1;
 
 /** The shipped U-Net with one more graph input (which no node reads). */
@@ -55,30 +47,20 @@ describe('a model with an input nothing can fill', () => {
     const before = await mapsKey(page);
     const title = await factsTitle(page);
 
-    // With a manifest that declares y as class labels: the app cannot feed them yet.
-    const cond = withExtraInput(UNET, 'y', ELEM_INT64, ['batch']);
-    const manifest = {
-      ...MANIFEST,
-      file: 'cond.onnx',
-      sha256: createHash('sha256').update(cond).digest('hex'),
-      bytes: cond.byteLength,
-      inputs: {
-        ...MANIFEST.inputs,
-        conditioning: [{ name: 'y', role: 'class', dtype: 'int64', classes: 10 }],
-      },
-    };
-    await page.getByLabel(/^Open your own model/).setInputFiles([
-      { name: 'cond.onnx', mimeType: 'application/octet-stream', buffer: cond },
-      {
-        name: 'manifest.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify(manifest)),
-      },
-    ]);
+    // Without a manifest: a context input [B, L, D] of no stated shape cannot be made up.
+    await page.getByLabel(/^Open your own model/).setInputFiles({
+      name: 'cond.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: withExtraInput(UNET, 'ctx', ELEM_FLOAT, ['batch', 'L', 'D']),
+    });
+    await page
+      .getByRole('form', { name: 'Noise schedule' })
+      .getByRole('button', { name: 'Load with this schedule' })
+      .click();
     await expect
       .poll(() => page.getByTestId('model-error').innerText(), { timeout: 60_000 })
       .toMatch(
-        /cond\.onnx has an input that nothing fills — input 'y' \(int64 \[batch\], role class\).*a class id in 0\.\.9.*--cond y=INTEGER.*The previous model \(Fashion-MNIST ADM U-Net/s,
+        /cond\.onnx has an input that nothing fills — input 'ctx' \(float32 \[batch, L, D\], role context\).*declare it in manifest\.json.*--cond ctx=FILE\.npy.*The previous model \(Fashion-MNIST ADM U-Net/s,
       );
     expect(await factsTitle(page)).toBe(title);
 

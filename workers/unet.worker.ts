@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { FeatureItem } from '../src/core/features/batch';
 import type { FeatureRequest } from '../src/core/features/request';
+import type { Conditioning } from '../src/core/conditioning/conditioning';
 import { pruneToOutputs } from '../src/core/onnx/edit';
 import { makeSchedule } from '../src/core/schedule';
 import type { NoiseSchedule } from '../src/core/schedule';
@@ -170,6 +171,7 @@ const api = {
     batchSize = 0,
     useCache = true,
     cacheFull = false,
+    conditioning: Conditioning = [],
   ): Promise<ExtractResult> {
     return jobs.run(jobId, async (signal) => {
       return runExtract(
@@ -179,7 +181,12 @@ const api = {
         req,
         onBatch,
         progress,
-        { batchSize: batchSize > 0 ? batchSize : defaultBatch(), useCache, cacheFull },
+        {
+          batchSize: batchSize > 0 ? batchSize : defaultBatch(),
+          useCache,
+          cacheFull,
+          conditioning,
+        },
         signal,
       );
     });
@@ -203,9 +210,10 @@ const api = {
     jobId: string,
     opts: { n: number; steps: number; seed: number },
     onStep: (s: SampleStep) => void,
+    conditioning: Conditioning = [],
   ): Promise<PlainTensor> {
     return jobs.run(jobId, async (signal) => {
-      return runSample(requireDiffusion(), opts, onStep, signal);
+      return runSample(requireDiffusion(), opts, onStep, signal, conditioning);
     });
   },
 

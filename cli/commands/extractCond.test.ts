@@ -1,64 +1,13 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../../src/core/image/png';
 import { encodeNpy, parseNpy } from '../../src/core/npy';
-import { buildModel } from '../../src/core/onnx/build';
+import { condManifest, condModel } from '../../test/condUnet';
 import { main } from '../main';
 import type { IndexJson } from './extract';
 import { inspect } from './inspect';
-
-/**
- * A tiny conditional "U-Net" with ADM module paths: block_1 = x + y (class id), block_2 =
- * block_1 + mean(ctx) (context [B, 2, 3]), block_3 = block_2 + t, block_4 = block_3.
- */
-function condModel(): Uint8Array {
-  const i64 = (v: bigint[]) => new Uint8Array(new BigInt64Array(v).buffer);
-  return buildModel({
-    graph: {
-      nodes: [
-        {
-          name: '/label_emb/Cast',
-          opType: 'Cast',
-          inputs: ['y'],
-          outputs: ['yf'],
-          attributes: [{ name: 'to', i: 1 }],
-        },
-        { name: '/label_emb/Reshape', opType: 'Reshape', inputs: ['yf', 'r4'], outputs: ['yr'] },
-        { name: '/input_blocks.0/Add', opType: 'Add', inputs: ['x', 'yr'], outputs: ['h0'] },
-        {
-          name: '/ctx/ReduceMean',
-          opType: 'ReduceMean',
-          inputs: ['ctx'],
-          outputs: ['cm'],
-          attributes: [
-            { name: 'axes', ints: [1, 2] },
-            { name: 'keepdims', i: 1 },
-          ],
-        },
-        { name: '/ctx/Reshape', opType: 'Reshape', inputs: ['cm', 'r4'], outputs: ['cr'] },
-        { name: '/input_blocks.1/Add', opType: 'Add', inputs: ['h0', 'cr'], outputs: ['h1'] },
-        { name: '/time_embed/Reshape', opType: 'Reshape', inputs: ['t', 'r4'], outputs: ['tr'] },
-        { name: '/middle_block/Add', opType: 'Add', inputs: ['h1', 'tr'], outputs: ['h2'] },
-        { name: '/output_blocks.0/Identity', opType: 'Identity', inputs: ['h2'], outputs: ['h3'] },
-        { name: '/out/Identity', opType: 'Identity', inputs: ['h3'], outputs: ['eps'] },
-      ],
-      inputs: [
-        { name: 'x', shape: ['batch', 1, 4, 4] },
-        { name: 't', shape: ['batch'] },
-        { name: 'y', elemType: 7, shape: ['batch'] },
-        { name: 'ctx', shape: ['batch', 2, 3] },
-      ],
-      outputs: ['eps', 'h0', 'h1', 'h2', 'h3'].map((name) => ({
-        name,
-        shape: ['batch', 1, 4, 4],
-      })),
-      initializers: [{ name: 'r4', dims: [4], elemType: 7, data: i64([-1n, 1n, 1n, 1n]) }],
-    },
-  });
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'diffprobe-cond-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -71,39 +20,7 @@ beforeAll(() => {
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'model.onnx'), bytes);
   writeFileSync(bare, bytes);
-  const stages = ['encoder', 'encoder', 'middle', 'decoder'];
-  const manifest = {
-    schemaVersion: 1,
-    id: 'cond-tiny',
-    title: 'a tiny conditional U-Net',
-    kind: 'diffusion',
-    license: 'MIT',
-    provenance: 'made by this test',
-    file: 'model.onnx',
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    bytes: bytes.byteLength,
-    image: { size: 4, channels: 1, range: [-1, 1] },
-    inputs: {
-      x: 'x',
-      t: 't',
-      tDtype: 'float32',
-      conditioning: [
-        { name: 'y', role: 'class', dtype: 'int64', classes: 10 },
-        { name: 'ctx', role: 'context', dtype: 'float32', shape: [2, 3] },
-      ],
-    },
-    outputs: { eps: 'eps' },
-    schedule: { kind: 'cosine', T: 1000 },
-    blocks: stages.map((stage, i) => ({
-      index: i + 1,
-      stage,
-      channels: 1,
-      height: 4,
-      width: 4,
-      output: `h${i}`,
-    })),
-    parameters: 4,
-  };
+  const manifest = condManifest(bytes);
   writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest));
   for (const [k, name] of ['a/0.png', 'a/1.png', 'b/2.png'].entries()) {
     mkdirSync(join(images, name.split('/')[0]!), { recursive: true });

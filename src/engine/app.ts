@@ -12,6 +12,7 @@ import { createCorrespondence } from './correspondence/match';
 import { createCorrespondenceSweep } from './correspondence/sweep';
 import { currentDataset, installDatasetsConsole } from './datasets/access';
 import { createDatasetsController } from './datasets/actions';
+import { activeConditioning, createConditioningControls } from './conditioning/controls';
 import { createExplorerFeatures } from './explorer/features';
 import { createExplorerImages, decodeFile } from './explorer/images';
 import { createSamples } from './explorer/samples';
@@ -47,6 +48,9 @@ export const unetEngine = new UnetEngine(
   storedPreference(),
 );
 unetEngine.onCacheError = cacheErrorNotice(store);
+unetEngine.conditioning = () => activeConditioning(store.getState());
+/** The class picker, the own-label toggle and the context file (model panel). */
+export const conditioningControls = createConditioningControls(store);
 
 /** The app's heads worker (tfjs): a crash shows as a notice. */
 const headsEngine = new HeadsEngine(

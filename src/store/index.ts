@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { createCkaSlice } from './slices/cka';
+import { createConditioningSlice } from './slices/conditioning';
 import { createCorrespondenceSlice } from './slices/correspondence';
 import { createDatasetsSlice } from './slices/datasets';
 import { createExplorerSlice } from './slices/explorer';
@@ -26,6 +27,7 @@ export function createAppStore() {
     ...createCkaSlice(...a),
     ...createCorrespondenceSlice(...a),
     ...createTourSlice(...a),
+    ...createConditioningSlice(...a),
   }));
 }
 

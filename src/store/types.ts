@@ -1,4 +1,5 @@
 import type { CkaSlice } from './slices/cka';
+import type { ConditioningSlice } from './slices/conditioning';
 import type { CorrespondenceSlice } from './slices/correspondence';
 import type { DatasetsSlice } from './slices/datasets';
 import type { ExplorerSlice } from './slices/explorer';
@@ -20,4 +21,5 @@ export type AppState = RuntimeSlice &
   HeadsSlice &
   CkaSlice &
   CorrespondenceSlice &
-  TourSlice;
+  TourSlice &
+  ConditioningSlice;

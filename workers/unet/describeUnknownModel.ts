@@ -8,7 +8,9 @@ import {
   unfillableMessage,
 } from '../../src/core/manifest/inputRoles';
 import { synthesizeManifest } from '../../src/core/onnx/synthesize';
-import type { ModelManifest } from '../../src/core/manifest/types';
+import type { ConditioningInput, ModelManifest } from '../../src/core/manifest/types';
+import type { RoledInput } from '../../src/core/manifest/inputRoles';
+import { conditioningFeeds, defaultConditioning } from '../../src/core/conditioning/conditioning';
 import type { BlockNames } from '../../src/protocol/proposal';
 import type { NoiseSchedule } from '../../src/core/schedule';
 import type { LoadedBackend } from '../ort/backend';
@@ -50,7 +52,8 @@ export async function describeUnknownModel(
       `${files.name} does not look like a diffusion U-Net: it needs an image input [B, C, H, W], a timestep input [B] and a noise output.`,
     );
   }
-  // Inputs besides the image and the timestep (class labels, context states …) cannot be fed.
+  // Class labels and context states of known shape are fed (class 0 and zeros for the probe);
+  // any other input cannot be.
   const roles = assignRoles(graphInputs(parsed.graph), undefined, {
     image: proposal.image.name,
     timestep: proposal.timestep.name,
@@ -59,6 +62,10 @@ export async function describeUnknownModel(
   if (missing.length) {
     throw new ModelSourceError('model-load', unfillableMessage(files.name, missing, 'app'));
   }
+  const conditioning = roles.flatMap(declareInput);
+  const probeCond = conditioningFeeds(defaultConditioning({ inputs: { x: '', conditioning } }), [
+    undefined,
+  ]);
   const blockOutputs = proposal.blocks.map((b) => b.output);
   const model = withOutputs(files.model, [eps, ...new Set(blockOutputs)]);
   const dims = proposal.image.shape ?? [];
@@ -84,6 +91,7 @@ export async function describeUnknownModel(
                 ? 'int32'
                 : 'float32',
         },
+        ...probeCond,
       },
       blockOutputs,
     );
@@ -110,6 +118,7 @@ export async function describeUnknownModel(
       ...(schedule ? { schedule } : {}),
       ...(names ? { names } : {}),
     });
+    if (conditioning.length) manifest.inputs.conditioning = conditioning;
     return { manifest, model };
   } catch (err) {
     throw new ModelSourceError(
@@ -119,9 +128,20 @@ export async function describeUnknownModel(
   }
 }
 
+/** A guessed class or context input as a manifest declares it (nothing for other roles). */
+function declareInput(r: RoledInput): ConditioningInput[] {
+  if (r.role === 'class') {
+    return [{ name: r.name, role: 'class', dtype: r.dtype === 'int32' ? 'int32' : 'int64' }];
+  }
+  if (r.role === 'context' && r.contextShape) {
+    return [{ name: r.name, role: 'context', dtype: 'float32', shape: r.contextShape }];
+  }
+  return [];
+}
+
 /**
  * Throws a ModelSourceError naming every input of `model` that the app cannot fill: one its
- * manifest does not mention, or a conditioning input (the app feeds only x and t so far).
+ * manifest does not mention as class or context input (`other`, or a context of unknown shape).
  */
 export function checkInputsFillable(
   name: string,

@@ -78,6 +78,6 @@ export async function encodeItems(
   return items.map((item, i) => {
     const z = r.data.slice(i * size, (i + 1) * size);
     for (let k = 0; k < size; k++) z[k] = z[k]! * enc.scale;
-    return { id: item.id, x0: z };
+    return { ...item, x0: z };
   });
 }

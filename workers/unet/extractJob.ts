@@ -4,6 +4,8 @@ import type { FeatureItem } from '../../src/core/features/batch';
 import { checkRequest, featureKey } from '../../src/core/features/request';
 import type { FeatureRequest } from '../../src/core/features/request';
 import { adaptiveAvgPool2d } from '../../src/core/pool';
+import { conditioningFeeds, conditioningKey } from '../../src/core/conditioning/conditioning';
+import type { Conditioning } from '../../src/core/conditioning/conditioning';
 import type { FeatureCache } from '../shared/featureCache';
 import { checkpoint, throwIfCancelled } from '../shared/jobs';
 import type {
@@ -24,6 +26,7 @@ async function computeBatch(
   blocks: number[],
   outputs: string[],
   shape: readonly [number, number, number],
+  cond: Conditioning,
 ): Promise<Record<number, PlainTensor>> {
   const { manifest } = m;
   const inputs = buildInputs(items, shape, m.schedule, req);
@@ -36,6 +39,10 @@ async function computeBatch(
     {
       [manifest.inputs.x]: { data: inputs.x, dims: inputs.dims },
       [manifest.inputs.t!]: timestepFeed(manifest, inputs.t),
+      ...conditioningFeeds(
+        cond,
+        items.map((i) => i.label),
+      ),
     },
     outputs,
     req.pool > 0 ? { size: req.pool, targets } : undefined,
@@ -60,6 +67,8 @@ export interface ExtractOptions {
   useCache: boolean;
   /** Cache full-resolution maps (pool 0) too, as correspondence asks; pooled ones always are. */
   cacheFull?: boolean;
+  /** What the model's class and context inputs get (empty for an unconditional model). */
+  conditioning?: Conditioning;
 }
 
 /**
@@ -87,6 +96,9 @@ export async function runExtract(
   const t0 = performance.now();
   const cacheable = opts.useCache && (req.pool > 0 || opts.cacheFull === true);
   const hash = m.summary.sha256;
+  const cond = opts.conditioning ?? [];
+  // Features under another conditioning are other features: the key tells them apart.
+  const condKey = conditioningKey(cond);
   let fromCache = 0;
   let computedItems = 0;
   let forwardCalls = 0;
@@ -95,7 +107,7 @@ export async function runExtract(
     await checkpoint(signal);
     const chunk = items.slice(offset, offset + size);
     const keys = cacheable
-      ? blocks.flatMap((b) => chunk.map((c) => featureKey(hash, b, req, c.id)))
+      ? blocks.flatMap((b) => chunk.map((c) => featureKey(hash, b, req, c.id) + condKey))
       : [];
     const cached = cacheable ? await cache.getMany(keys) : [];
     // Items with every requested block cached skip the forward pass.
@@ -111,6 +123,7 @@ export async function runExtract(
           blocks,
           outputs,
           shape,
+          cond,
         )
       : {};
     if (missing.length) {

@@ -1,6 +1,8 @@
 import { gaussianNoise } from '../../src/core/noise';
 import { ddimStep, ddimTimesteps } from '../../src/core/qsample';
 import { checkpoint } from '../shared/jobs';
+import { conditioningFeeds } from '../../src/core/conditioning/conditioning';
+import type { Conditioning } from '../../src/core/conditioning/conditioning';
 import type { PlainTensor, SampleStep } from '../../src/protocol/model';
 import type { LoadedDiffusion } from './types';
 import { timestepFeed } from './types';
@@ -11,6 +13,7 @@ export async function runSample(
   opts: { n: number; steps: number; seed: number },
   onStep: (s: SampleStep) => void,
   signal: AbortSignal,
+  cond: Conditioning = [],
 ): Promise<PlainTensor> {
   const { manifest } = m;
   const size = manifest.image.channels * manifest.image.size * manifest.image.size;
@@ -18,6 +21,8 @@ export async function runSample(
   let x = gaussianNoise(opts.seed, 'ddim-start', 0, opts.n * size);
   const ts = ddimTimesteps(m.schedule.T, opts.steps);
   const eps = manifest.outputs!.eps!;
+  // Samples have no labels: a class input gets the picked class (own labels are refused).
+  const condFeeds = conditioningFeeds(cond, new Array<undefined>(opts.n).fill(undefined));
   for (let i = 0; i < ts.length; i++) {
     await checkpoint(signal);
     const t = ts[i]!;
@@ -25,6 +30,7 @@ export async function runSample(
       {
         [manifest.inputs.x]: { data: x, dims },
         [manifest.inputs.t!]: timestepFeed(manifest, new Float32Array(opts.n).fill(t)),
+        ...condFeeds,
       },
       [eps],
     );

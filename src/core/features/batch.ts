@@ -7,6 +7,8 @@ import type { FeatureRequest } from './request';
 export interface FeatureItem {
   id: string;
   x0: Float32Array;
+  /** The image's own class label, fed to a class input only where the user chose so. */
+  label?: number;
 }
 
 export interface ModelInputs {

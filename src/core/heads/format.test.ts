@@ -8,6 +8,22 @@ describe('head file', () => {
     const back = parseHead(serializeHead(h));
     expect(back).toEqual(h);
   });
+  it('records the conditioning the features were extracted under', () => {
+    const h = {
+      ...sampleHead(),
+      conditioning: [
+        { name: 'y', role: 'class', class: 3 },
+        { name: 'ctx', role: 'context', context: 'prompt.npy', digest: 'ab'.repeat(32) },
+      ],
+    };
+    const text = serializeHead(h);
+    expect(JSON.parse(text).conditioning).toEqual(h.conditioning);
+    expect(parseHead(text)).toEqual(h);
+    expect(parseHead(serializeHead(sampleHead())).conditioning).toBeUndefined();
+    const raw = JSON.parse(text);
+    raw.conditioning = 'class 3';
+    expect(() => parseHead(JSON.stringify(raw))).toThrow(/conditioning/);
+  });
   it('refuses other files with a reason', () => {
     expect(() => parseHead('nope')).toThrow(/not JSON/);
     expect(() => parseHead('{"format":"x"}')).toThrow(/format/);

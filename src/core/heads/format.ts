@@ -1,3 +1,4 @@
+import type { ConditioningRecord } from '../conditioning/conditioning';
 import { base64ToFloat32, float32ToBase64 } from './base64';
 import type { NamedParam } from './init';
 import type { TrainConfig } from './optim';
@@ -28,6 +29,8 @@ export interface TrainedHead {
   standardizer: Standardizer | null;
   accuracy: { test: number; perClass: number[] };
   params: NamedParam[];
+  /** What the model's class and context inputs got (absent for an unconditional model). */
+  conditioning?: ConditioningRecord[];
 }
 
 interface FileParam {
@@ -168,6 +171,9 @@ export function parseHead(text: string): TrainedHead {
   const acc = raw.accuracy;
   if (!isObject(acc)) fail('"accuracy" is missing');
   const noise = raw.noise === 'none' ? 'none' : 'seeded';
+  const cond = raw.conditioning;
+  if (cond !== undefined && (!Array.isArray(cond) || cond.some((c) => !isObject(c))))
+    fail('"conditioning" must list the conditioning inputs');
   return {
     id: str(raw, 'id'),
     name: str(raw, 'name'),
@@ -181,6 +187,7 @@ export function parseHead(text: string): TrainedHead {
     spec,
     train: trainConfig(raw.train),
     classes: classes as string[],
+    ...(cond ? { conditioning: cond as ConditioningRecord[] } : {}),
     standardizer,
     accuracy: {
       test: num(acc, 'test'),

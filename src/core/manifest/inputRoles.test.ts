@@ -129,13 +129,10 @@ describe('input roles', () => {
     m.inputs.conditioning = [{ name: 'y', role: 'class', dtype: 'int64', classes: 10 }];
     const roles = assignRoles(graphWithExtras(), m);
     const app = unfillable(roles, 'app');
-    expect(app.map((r) => r.name)).toEqual(['y', 'ctx', 'mask']);
+    // The app fills the class input (class picker); ctx is not declared, so it is `other`.
+    expect(app.map((r) => r.name)).toEqual(['ctx', 'mask']);
     const msg = unfillableMessage('cond.onnx', app, 'app');
-    expect(msg).toContain(
-      "cond.onnx has 3 inputs that nothing fills — input 'y' (int64 [batch], role class)",
-    );
-    expect(msg).toContain('a class id in 0..9');
-    expect(msg).toContain('--cond y=INTEGER');
+    expect(msg).toContain("cond.onnx has 2 inputs that nothing fills — input 'ctx'");
     expect(msg).toContain(
       "input 'mask' (float32 [batch, 4], role other): diffprobe cannot fill it",
     );
@@ -145,6 +142,17 @@ describe('input roles', () => {
     expect(unfillableMessage('m.onnx', cli.slice(0, 1), 'cli')).toBe(
       "m.onnx has an input that nothing fills — input 'ctx' (float32 [batch, 77, 768], role other): " +
         'diffprobe cannot fill it: export the model without this input (or with a default value inside the graph), or declare it in manifest.json under inputs.conditioning as a class or context input.',
+    );
+  });
+
+  it('lets the app fill class inputs and context inputs of known shape, never other', () => {
+    const roles = assignRoles(graphWithExtras(), undefined, { image: 'x', timestep: 't' });
+    expect(unfillable(roles, 'app').map((r) => r.name)).toEqual(['mask']);
+    const noShape = roles.map((r) => (r.name === 'ctx' ? { ...r, contextShape: undefined } : r));
+    const missing = unfillable(noShape, 'app');
+    expect(missing.map((r) => r.name)).toEqual(['ctx', 'mask']);
+    expect(unfillableMessage('m.onnx', missing.slice(0, 1), 'app')).toContain(
+      'declare it in manifest.json (inputs.conditioning, role context, shape [L, D])',
     );
   });
 

@@ -90,7 +90,7 @@ export function describeInput(i: GraphInput): string {
   return `${i.dtype} [${i.shape.map((d) => (d === null || d === '' ? '?' : String(d))).join(', ')}]`;
 }
 
-/** Who would fill the input: the app (no conditioning yet) or the CLI (--cond). */
+/** Who would fill the input: the app (class picker, context file) or the CLI (--cond). */
 export type Filler = 'app' | 'cli';
 
 /** What to supply for `i`, in words, for the given filler. */
@@ -100,12 +100,12 @@ export function whatToSupply(i: RoledInput, filler: Filler): string {
   if (i.role === 'class') {
     return filler === 'cli'
       ? `give --cond ${i.name}=INTEGER (${classes})`
-      : `it takes class labels (${classes}); the app cannot feed class labels yet — run the model with the CLI: diffprobe extract … --cond ${i.name}=INTEGER`;
+      : `it takes class labels (${classes}); pick the class in the model panel`;
   }
   if (i.role === 'context') {
     return filler === 'cli'
       ? `give --cond ${i.name}=FILE.npy (float32 ${ld}, or [N, ${ld.slice(1)})`
-      : `it takes context states (float ${ld}); the app cannot feed them yet — run the model with the CLI: diffprobe extract … --cond ${i.name}=FILE.npy`;
+      : `it takes context states (float ${ld}) of a shape the graph does not state; declare it in manifest.json (inputs.conditioning, role context, shape [L, D]) or run the model with the CLI: diffprobe extract … --cond ${i.name}=FILE.npy`;
   }
   return 'diffprobe cannot fill it: export the model without this input (or with a default value inside the graph), or declare it in manifest.json under inputs.conditioning as a class or context input';
 }
@@ -119,7 +119,9 @@ export function unfillable(
   return roles.filter((r) => {
     if (r.role === 'sample' || r.role === 'timestep') return false;
     if (r.role === 'other') return true;
-    return filler === 'app' || !provided.has(r.name);
+    // The app fills a class input (the class picker) and a context input of known shape.
+    if (filler === 'app') return r.role === 'context' && r.contextShape?.length !== 2;
+    return !provided.has(r.name);
   });
 }
 

@@ -7,6 +7,7 @@ import type { ModelManifest } from '../../core/manifest/types';
 import type { ModelSource } from '../../protocol/model';
 import type { CompareModel } from '../../store/slices/cka';
 import { createUnetBridge } from '../workers/create';
+import { defaultConditioning } from '../../core/conditioning/conditioning';
 import { UnetEngine } from '../workers/unetEngine';
 
 /** Shipped models a U-Net can be compared with (served from public/models/<id>/). */
@@ -63,6 +64,9 @@ export function compareModel(choice: CompareModel): {
   const manifest = engine.load(source).then((s) => {
     if (!s.manifest)
       throw new Error(`${s.name} has no manifest: open its manifest.json with the .onnx file.`);
+    // A conditional model to compare with runs with class 0 and zero context.
+    const cond = defaultConditioning(s.manifest);
+    engine.conditioning = () => cond;
     return s.manifest;
   });
   const entry = { key, engine, manifest };

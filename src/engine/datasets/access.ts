@@ -67,7 +67,11 @@ function labeled(
   };
   p.ids.forEach((itemId, i) => {
     const split = p.test[i] ? out.test : out.train;
-    split.items.push({ id: itemId, x0: p.x.subarray(i * per, (i + 1) * per) });
+    split.items.push({
+      id: itemId,
+      x0: p.x.subarray(i * per, (i + 1) * per),
+      label: p.labels[i]!,
+    });
     split.labels.push(p.labels[i]!);
   });
   return out;

@@ -1,4 +1,6 @@
 import type { FeatureRequest } from '../../core/features/request';
+import { conditioningKey } from '../../core/conditioning/conditioning';
+import { activeConditioning } from '../conditioning/controls';
 import type { AppState } from '../../store';
 import type { ExplorerImage } from '../../store/slices/explorer';
 import type { AppStore } from '../appStore';
@@ -19,6 +21,8 @@ export function mapsRequestKey(s: AppState): string | null {
   const { block, t, pool, seed, noise } = s.explorer.selection;
   if (!m.blocks.some((b) => b.index === block)) return null;
   if (!m.schedule || t >= m.schedule.T) return null;
+  // An image prepared for the previous model (another size) waits for its replacement.
+  if (img.x0.length !== m.image.channels * m.image.size * m.image.size) return null;
   return JSON.stringify([
     s.model.summary?.sha256,
     block,
@@ -27,6 +31,7 @@ export function mapsRequestKey(s: AppState): string | null {
     noise === 'none' ? '-' : seed,
     noise,
     img.id,
+    conditioningKey(activeConditioning(s)),
   ]);
 }
 
@@ -50,7 +55,7 @@ export function createExplorerFeatures(deps: {
     let got: { data: Float32Array; dims: number[] } | null = null;
     try {
       const result = await engine.extract(
-        [{ id: img.id, x0: img.x0 }],
+        [{ id: img.id, x0: img.x0, ...(img.classId !== undefined ? { label: img.classId } : {}) }],
         req,
         (batch) => {
           const tensor = batch.blocks[block];

@@ -44,6 +44,7 @@ function datasetItem(ds: LabeledImages, id: string): ExplorerImage | null {
         id,
         label: `${ds.name}: ${ds.classes[split.labels[i]!]} (${id})`,
         x0: split.items[i]!.x0,
+        classId: split.labels[i]!,
         fit: null,
       };
     }

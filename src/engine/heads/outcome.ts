@@ -8,6 +8,7 @@ import {
   perClassAccuracy,
 } from '../../core/heads/metrics';
 import type { TrainConfig } from '../../core/heads/optim';
+import type { ConditioningRecord } from '../../core/conditioning/conditioning';
 import { describeSpec, type HeadSpec } from '../../core/heads/spec';
 import type { TrainOutcome } from '../../protocol/heads';
 import type { HeadResult, SavedHeadInfo } from '../../store/slices/heads';
@@ -35,6 +36,7 @@ export interface HeadRecipe {
   channels: number;
   spec: HeadSpec;
   train: TrainConfig;
+  conditioning?: ConditioningRecord[];
 }
 
 /** The trained head (to store and export) and its evaluation on the test split. */

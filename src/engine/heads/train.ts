@@ -2,6 +2,8 @@
  * The heads panel's training: the chosen block's features at t (one extract call, through the
  * feature cache), the chosen head trained in the heads worker, evaluated, stored and listed.
  */
+import { conditioningRecord } from '../../core/conditioning/conditioning';
+import { activeConditioning } from '../conditioning/controls';
 import type { TrainedHead } from '../../core/heads/format';
 import { checkTrainConfig } from '../../core/heads/optim';
 import { checkSpec, describeSpec } from '../../core/heads/spec';
@@ -149,6 +151,8 @@ export function createHeadTrainer(deps: HeadTrainerDeps) {
       curves: [],
       error: null,
     });
+    // Recorded with the head: what the model's class and context inputs got for its features.
+    const conditioning = conditioningRecord(activeConditioning(store.getState()));
     try {
       const backend = deps.heads.backend();
       const data = await deps.dataset(manifest.image.size, manifest.image.channels);
@@ -157,7 +161,15 @@ export function createHeadTrainer(deps: HeadTrainerDeps) {
       const outcome = await fit(feats, data, heads, signal);
       const model = { id: manifest.id, sha256: store.getState().model.summary?.sha256 ?? '' };
       const { block, t, spec, train } = heads;
-      const recipe = { model, block, t, spec, train, channels: feats.train.shape[0] };
+      const recipe = {
+        model,
+        block,
+        t,
+        spec,
+        train,
+        channels: feats.train.shape[0],
+        ...(conditioning.length ? { conditioning } : {}),
+      };
       const { head, result } = headOutcome(recipe, data, outcome);
       await keep(head);
       const s = store.getState();

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { FeatureItem } from '../../core/features/batch';
 import type { FeatureRequest } from '../../core/features/request';
+import type { Conditioning } from '../../core/conditioning/conditioning';
 import type { NoiseSchedule } from '../../core/schedule';
 import type { BlockNames, BlockReview } from '../../protocol/proposal';
 import type {
@@ -51,6 +52,8 @@ export class UnetEngine {
   private blockNames: BlockNames | undefined;
   /** Told when an extraction's features could not be cached (the job went on without). */
   onCacheError: ((message: string) => void) | null = null;
+  /** What the model's class and context inputs get on every extraction and sample. */
+  conditioning: () => Conditioning = () => [];
 
   constructor(
     readonly bridge: WorkerBridge<UnetApi>,
@@ -150,6 +153,7 @@ export class UnetEngine {
   ): Promise<ExtractResult> {
     await this.ensureModel();
     const batches = Comlink.proxy(onBatch);
+    const cond = this.conditioning();
     const result = await this.bridge.call<ExtractResult, ExtractProgress>(
       (api, ctx) =>
         api.extract(
@@ -161,6 +165,7 @@ export class UnetEngine {
           options.batchSize ?? 0,
           options.useCache ?? true,
           options.cacheFull ?? false,
+          cond,
         ),
       options,
     );
@@ -182,7 +187,8 @@ export class UnetEngine {
   ): Promise<PlainTensor> {
     await this.ensureModel();
     const steps = Comlink.proxy(onStep);
-    return this.bridge.call((api, ctx) => api.sample(ctx.jobId, opts, steps), options);
+    const cond = this.conditioning();
+    return this.bridge.call((api, ctx) => api.sample(ctx.jobId, opts, steps, cond), options);
   }
 
   cacheStats() {

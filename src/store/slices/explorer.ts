@@ -17,6 +17,8 @@ export interface ExplorerImage {
   x0: Float32Array;
   /** A latent model's x0, scale × encoder(image) [c, s, s], once the worker encoded it. */
   latent?: Float32Array;
+  /** A dataset item's class index (fed to a class input only when the user chose own labels). */
+  classId?: number;
   /** How the image was fitted to the model (for a dropped file). */
   fit: string | null;
 }

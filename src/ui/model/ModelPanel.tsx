@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { loadBuiltinModel } from '../../engine/app';
 import { BUILTIN_MODELS, DEFAULT_MODEL_ID } from '../../engine/model/load';
 import { useAppStore } from '../../store';
+import { ConditioningControls } from './ConditioningControls';
 import { ModelFacts } from './ModelFacts';
 import { OpenModel } from './OpenModel';
 import './model.css';
@@ -71,6 +72,7 @@ export function ModelPanel() {
         </ul>
       ) : null}
       {summary && <ModelFacts summary={summary} />}
+      <ConditioningControls />
     </section>
   );
 }
