@@ -5,27 +5,24 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as d3 from 'd3';
 import sharp from 'sharp';
 import { bestCell } from '../../src/core/heads/sweep';
+import {
+  HEATMAP_CELL_H as CELL_H,
+  HEATMAP_CELL_W as CELL_W,
+  HEATMAP_LEFT as LEFT,
+  HEATMAP_PENDING,
+  HEATMAP_TOP as TOP,
+  heatmapLayout,
+} from '../../src/core/heads/sweepHeatmapLayout';
 import { resultCsv, resultGrid, type SweepResult } from '../../src/core/sweep/result';
 import { writeAtomic } from './shardRunner';
-
-const CELL_W = 44;
-const CELL_H = 18;
-const LEFT = 44;
-const TOP = 22;
 
 /** The heatmap as SVG text (the layout of src/ui/heads/SweepHeatmap.tsx). */
 export function heatmapSvg(r: Pick<SweepResult, 'blocks' | 'ts' | 'cells'>): string {
   const grid = resultGrid(r);
   const best = bestCell(grid);
-  const done = grid.acc.flat().filter(Number.isFinite);
-  const lo = done.length ? Math.min(...done) : 0;
-  const hi = done.length ? Math.max(...done) : 1;
-  const color = d3.scaleSequential(d3.interpolateViridis).domain([lo, hi === lo ? lo + 1e-6 : hi]);
-  const width = LEFT + grid.ts.length * CELL_W + 4;
-  const height = TOP + grid.blocks.length * CELL_H + 4;
+  const { width, height, fill: fillOf, ink } = heatmapLayout(grid);
   const text = (x: number, y: number, s: string, anchor: string, fill = '#cbd5e1'): string =>
     `<text x="${x}" y="${y}" text-anchor="${anchor}" fill="${fill}" font-family="sans-serif" font-size="11">${s}</text>`;
   const parts = [
@@ -39,20 +36,19 @@ export function heatmapSvg(r: Pick<SweepResult, 'blocks' | 'ts' | 'cells'>): str
     grid.ts.forEach((t, j) => {
       const v = grid.acc[i]![j]!;
       const isBest = best !== null && best.block === b && best.t === t;
-      const fill = Number.isFinite(v) ? d3.color(color(v))!.formatHex() : '#1e293b';
+      const fill = Number.isFinite(v) ? fillOf(v) : HEATMAP_PENDING;
       const stroke = isBest ? ' stroke="#fbbf24" stroke-width="3"' : '';
       parts.push(
         `<rect x="${LEFT + j * CELL_W}" y="${TOP + i * CELL_H}" width="${CELL_W - 1}" height="${CELL_H - 1}" fill="${fill}"${stroke}/>`,
       );
       if (Number.isFinite(v)) {
-        const ink = v > (lo + hi) / 2 ? '#0f172a' : '#e2e8f0';
         parts.push(
           text(
             LEFT + j * CELL_W + CELL_W / 2,
             TOP + i * CELL_H + 13,
             (100 * v).toFixed(1),
             'middle',
-            ink,
+            ink(v),
           ),
         );
       }

@@ -1,19 +1,16 @@
-import * as d3 from 'd3';
 import type { BestCell, SweepGrid } from '../../core/heads/sweep';
-
-const CELL_W = 44;
-const CELL_H = 18;
-const LEFT = 44;
-const TOP = 22;
+import {
+  HEATMAP_CELL_H as CELL_H,
+  HEATMAP_CELL_W as CELL_W,
+  HEATMAP_LEFT as LEFT,
+  HEATMAP_PENDING,
+  HEATMAP_TOP as TOP,
+  heatmapLayout,
+} from '../../core/heads/sweepHeatmapLayout';
 
 /** Test accuracy per block (rows) × t (columns); the best cell outlined. */
 export function SweepHeatmap({ grid, best }: { grid: SweepGrid; best: BestCell | null }) {
-  const done = grid.acc.flat().filter(Number.isFinite);
-  const lo = done.length ? Math.min(...done) : 0;
-  const hi = done.length ? Math.max(...done) : 1;
-  const color = d3.scaleSequential(d3.interpolateViridis).domain([lo, hi === lo ? lo + 1e-6 : hi]);
-  const width = LEFT + grid.ts.length * CELL_W + 4;
-  const height = TOP + grid.blocks.length * CELL_H + 4;
+  const { width, height, fill, ink } = heatmapLayout(grid);
   return (
     <svg
       className="heads-heatmap"
@@ -52,7 +49,7 @@ export function SweepHeatmap({ grid, best }: { grid: SweepGrid; best: BestCell |
                   y={TOP + i * CELL_H}
                   width={CELL_W - 1}
                   height={CELL_H - 1}
-                  fill={Number.isFinite(v) ? color(v) : '#1e293b'}
+                  fill={Number.isFinite(v) ? fill(v) : HEATMAP_PENDING}
                   stroke={isBest ? '#fbbf24' : 'none'}
                   strokeWidth={isBest ? 3 : 0}
                 >
@@ -64,7 +61,7 @@ export function SweepHeatmap({ grid, best }: { grid: SweepGrid; best: BestCell |
                     y={TOP + i * CELL_H + 13}
                     textAnchor="middle"
                     className="heatmap-value"
-                    fill={v > (lo + hi) / 2 ? '#0f172a' : '#e2e8f0'}
+                    fill={ink(v)}
                   >
                     {(100 * v).toFixed(1)}
                   </text>
