@@ -11,6 +11,7 @@ import { makeSchedule, PAPER_SCHEDULE } from '../../src/core/schedule';
 import { main } from '../main';
 import { extract, parseExtractArgs, type IndexJson } from './extract';
 import { inspect } from './inspect';
+import { ShardRunner } from '../shared/shardRunner';
 import { planSweep } from './sweep';
 import { parseSweepArgs } from './sweepArgs';
 
@@ -226,20 +227,29 @@ describe('extract through a manifest encoder (latent diffusion)', () => {
     }
   });
 
-  it('sweep refuses a latent model with a message that points to extract', async () => {
+  it("sweep runs the encoder too: a shard's features equal extract's through it", async () => {
     const opts = parseSweepArgs([
-      '--model',
-      PAIR,
-      '--images',
-      images,
-      '--t',
-      '10',
-      '--out',
-      join(tmp, 's'),
+      ...['--model', PAIR, '--images', images, '--t', '120', '--blocks', '1,7,13'],
+      ...['--pool', '2', '--seed', '3', '--out', join(tmp, 's')],
     ]);
-    await expect(planSweep(opts)).rejects.toThrow(
-      "sweep does not run a latent model's encoder (use extract)",
-    );
+    const plan = await planSweep(opts);
+    expect(plan.model.encoderSha256).toMatch(/^[0-9a-f]{64}$/);
+    const runner = new ShardRunner(plan, join(tmp, 's-store'), { threads: 1, device: 'cpu' });
+    const shard = await runner.compute({ shard: 0, t: 120 });
+    await runner.close();
+    const out = join(tmp, 'enc-pooled');
+    await extract(args(['--images', images, '--pool', '2', '--out', out]));
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as IndexJson;
+    expect(shard.rows.length).toBeGreaterThan(0);
+    for (const { index: b, shape, data } of shard.blocks) {
+      const per = shape.reduce((a, d) => a * d, 1);
+      const all = readBlock(out, b).data as Float32Array;
+      shard.rows.forEach((row, i) => {
+        const k = index.files.indexOf(row);
+        expect(k).toBeGreaterThanOrEqual(0);
+        expectClose(data.subarray(i * per, (i + 1) * per), all.subarray(k * per, (k + 1) * per));
+      });
+    }
   });
 
   it('inspect names the encoder and measures the blocks on latents', async () => {

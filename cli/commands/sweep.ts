@@ -27,6 +27,7 @@ import { resolveModel } from '../shared/model';
 import { ProgressBar } from '../shared/progressBar';
 import { ShardRunner, writeAtomic } from '../shared/shardRunner';
 import { runQueued } from '../shared/sweepQueue';
+import { assignRoles, graphInputs } from '../../src/core/manifest/inputRoles';
 import { trainProbes } from '../shared/sweepProbes';
 import { writeSweepOutputs } from '../shared/sweepOutput';
 import { parseSweepArgs, type SweepOptions } from './sweepArgs';
@@ -43,8 +44,15 @@ export async function planSweep(
 ): Promise<SweepPlan> {
   const model = resolveModel(opts.model, opts.size);
   for (const w of model.warnings) io.err(`diffprobe: warning: ${w}\n`);
-  if (model.encoder) {
-    throw new CliError(`${opts.model}: sweep does not run a latent model's encoder (use extract)`);
+  const conds = assignRoles(graphInputs(model.model.graph), model.manifest, {
+    image: model.image.name,
+    timestep: model.timestep.name,
+  }).filter((r) => r.role !== 'sample' && r.role !== 'timestep');
+  if (conds.length) {
+    const list = conds.map((r) => `${r.name} (${r.role})`).join(', ');
+    throw new CliError(
+      `${opts.model}: sweep feeds no conditioning inputs yet (${list}); use extract --cond`,
+    );
   }
   const T = makeSchedule(model.schedule).T;
   for (const t of opts.ts)
@@ -78,7 +86,14 @@ export async function planSweep(
   );
   const base = {
     version: 1 as const,
-    model: { path: resolve(model.path), id: model.manifest?.id ?? null, sha256: model.sha256 },
+    model: {
+      // What workers open: the folder with its manifest (blocks, schedule, encoder), or the .onnx.
+      path: resolve(opts.model),
+      file: basename(model.path),
+      id: model.manifest?.id ?? null,
+      sha256: model.sha256,
+      ...(model.encoder ? { encoderSha256: model.encoder.sha256 } : {}),
+    },
     images: resolve(opts.images),
     split: {
       kind: split.kind,
@@ -182,7 +197,7 @@ export async function sweep(
   const result: SweepResult = {
     format: 'diffprobe-sweep',
     version: 1,
-    model: { id: plan.model.id, sha256: plan.model.sha256, file: basename(plan.model.path) },
+    model: { id: plan.model.id, sha256: plan.model.sha256, file: plan.model.file },
     dataset: { source: opts.images, classes: plan.classes, images: probes.images },
     split: plan.split,
     seeds: plan.seeds,

@@ -21,6 +21,7 @@ import { decodeShard, encodeShard, type ShardFeatures } from '../../src/core/swe
 import { CliError, firstLine } from './errors';
 import { openImages, type ImageItem, type ImageSource } from './images';
 import { resolveModel, type ResolvedModel } from './model';
+import { openEncoderSession, type EncoderSession } from './latent';
 import { filledTensor, openCutSession, toFloat32, type CutSession } from './session';
 
 export type Device = 'cpu' | 'cuda';
@@ -55,6 +56,7 @@ export class ShardRunner {
   private src: ImageSource | undefined;
   private byPath = new Map<string, ImageItem>();
   private cut: CutSession | undefined;
+  private encoder: EncoderSession | undefined;
   private outputs: string[] = [];
 
   constructor(
@@ -77,6 +79,8 @@ export class ShardRunner {
     const model = resolveModel(plan.model.path, plan.image.size);
     if (model.sha256 !== plan.model.sha256)
       throw new CliError(`${plan.model.path}: not the model the sweep was planned on (sha256)`);
+    if (model.encoder?.sha256 !== plan.model.encoderSha256)
+      throw new CliError(`${plan.model.path}: not the encoder the sweep was planned on (sha256)`);
     const src = await openImages(plan.images);
     this.byPath = new Map(src.items.map((i) => [i.path, i]));
     const outputs = plan.blocks.map((index) => {
@@ -96,6 +100,7 @@ export class ShardRunner {
           '(npm install without ONNXRUNTIME_NODE_INSTALL_CUDA=skip)',
       );
     }
+    if (model.encoder) this.encoder = await openEncoderSession(model.encoder, this.options.threads);
     this.model = model;
     this.src = src;
   }
@@ -132,7 +137,9 @@ export class ShardRunner {
       seed: plan.seeds.noise,
       noise: 'seeded' as const,
     };
-    const { size: S, channels: C } = plan.image;
+    // Images are fitted to plan.image; the U-Net takes model.sample (a latent model's latents).
+    const { size: P, channels: PC } = plan.image;
+    const { size: S, channels: C } = model.sample;
     const fixed = model.image.batch;
     const batchSize = fixed ?? plan.batch;
     const feedNames = feedInfo.map((i) => i.name);
@@ -146,7 +153,7 @@ export class ShardRunner {
         const item = this.byPath.get(it.path);
         if (!item) throw new CliError(`${plan.images}: ${it.path} is missing`);
         try {
-          const x0 = prepareImage(await src.load(item), { size: S, channels: C, mode: plan.fit });
+          const x0 = prepareImage(await src.load(item), { size: P, channels: PC, mode: plan.fit });
           batch.push({ id: item.path, x0 });
         } catch (e) {
           if (!(e instanceof ImageDecodeError)) throw e;
@@ -155,6 +162,14 @@ export class ShardRunner {
       }
       if (batch.length === 0) continue;
       const n = batch.length;
+      if (this.encoder) {
+        const per = PC * P * P;
+        const stacked = new Float32Array(n * per);
+        batch.forEach((b, i) => stacked.set(b.x0, i * per));
+        const latents = await this.encoder.encode(stacked, [n, PC, P, P]);
+        const size = C * S * S;
+        batch.forEach((b, i) => (b.x0 = latents.subarray(i * size, (i + 1) * size)));
+      }
       const built = buildInputs(batch, [C, S, S], sched, req);
       const nRows = fixed ?? n;
       let x = built.x;
@@ -207,6 +222,8 @@ export class ShardRunner {
 
   async close(): Promise<void> {
     this.src?.close();
+    await this.encoder?.release();
+    this.encoder = undefined;
     if (this.cut) {
       await this.cut.session.release();
       this.cut.cleanup();

@@ -30,7 +30,14 @@ export interface SweepPlan {
   version: 1;
   /** Names the whole sweep (settings and items). */
   key: string;
-  model: { path: string; id: string | null; sha256: string };
+  /** The U-Net file, and for a latent model the encoder it runs on the images first. */
+  model: {
+    path: string;
+    file: string;
+    id: string | null;
+    sha256: string;
+    encoderSha256?: string;
+  };
   images: string;
   split: { kind: 'dataset' | 'seeded'; testFraction: number | null };
   seeds: { noise: number; split: number; train: number };
@@ -116,6 +123,7 @@ export function shardKeyText(
 ): string {
   return JSON.stringify({
     sha256: plan.model.sha256,
+    ...(plan.model.encoderSha256 ? { encoder: plan.model.encoderSha256 } : {}),
     noise: plan.seeds.noise,
     blocks: plan.blocks,
     pool: plan.pool,
