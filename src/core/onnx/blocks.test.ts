@@ -4,6 +4,7 @@ import { findInputs, proposeBlocks, topologicalOrder } from './blocks';
 import { buildModel, type NodeSpec } from './build';
 import { withOutputs } from './edit';
 import { parseModel } from './model';
+import { condModel } from '../../../test/condUnet';
 
 const MODEL_URL = new URL('../../../public/models/fmnist-adm-s/model.onnx', import.meta.url);
 const modelBytes = new Uint8Array(readFileSync(MODEL_URL));
@@ -196,5 +197,15 @@ describe('topologicalOrder and findInputs', () => {
     expect(io.inputs.map((i) => i.name)).toEqual(['img', 'noise_scale']);
     expect(io.image?.name).toBe('img');
     expect(io.timestep?.name).toBe('noise_scale');
+  });
+});
+
+describe('proposeBlocks never takes the model output for a block', () => {
+  it('stops at the last block tensor where only an Identity leads to eps', () => {
+    const p = proposeBlocks(condModel());
+    const outputs = p.blocks.map((b) => b.output);
+    expect(outputs.length).toBeGreaterThan(0);
+    expect(outputs).not.toContain('eps');
+    expect(outputs.at(-1)).toBe('h3');
   });
 });

@@ -263,7 +263,7 @@ function fromModulePaths(graph: OnnxGraph): {
     }
     const chosen = best ?? fallback;
     if (!chosen) continue;
-    const output = followAliases(chosen.tensor, readers, nodes);
+    const output = followAliases(chosen.tensor, readers, nodes, graph.outputs[0]?.name);
     const name =
       style === 'diffusers' && g.minor < 1_000_000 && g.stage !== 'middle' && g.major >= 0
         ? pairName(g, nodes)
