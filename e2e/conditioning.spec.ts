@@ -110,4 +110,32 @@ describe('conditional models in the app', () => {
     await expect.poll(async () => (await maps(page)).lo).toBeCloseTo(zeros.lo, 3);
     await context.close();
   });
+
+  it('opens a bare class-conditional .onnx (no manifest): blocks proposed, class 0 fed, picker works', async () => {
+    const { page, context } = await openApp(browser);
+    const first = await maps(page);
+    const bytes = condModel({ size: 8, contextInput: false });
+    await page.getByLabel(/^Open your own model/).setInputFiles([
+      {
+        name: 'bare-cond.onnx',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(bytes),
+      },
+    ]);
+    // A bare model first shows its proposed blocks and a schedule form: load them as proposed.
+    await page.getByRole('button', { name: 'Load with this schedule' }).click({ timeout: 120_000 });
+    await expect
+      .poll(() => page.getByTestId('conditioning-summary').innerText(), { timeout: 120_000 })
+      .toMatch(/y: class 0/);
+    await expect.poll(async () => (await maps(page)).key).not.toBe(first.key);
+    const before = await maps(page);
+    const picker = page.getByLabel(/^Class for every image/);
+    await picker.fill('5');
+    await picker.press('Enter');
+    await expect.poll(async () => (await maps(page)).key).not.toBe(before.key);
+    const after = await maps(page);
+    // Every block holds x_t + y: class 5 shifts every value by 5.
+    expect(after.lo - before.lo).toBeCloseTo(5, 2);
+    await context.close();
+  });
 });

@@ -208,4 +208,10 @@ describe('proposeBlocks never takes the model output for a block', () => {
     expect(outputs).not.toContain('eps');
     expect(outputs.at(-1)).toBe('h3');
   });
+
+  it('never follows an alias onto the tensor of the next block (Identity modules)', () => {
+    // Without a context input, input_blocks.1 and output_blocks.0 are bare Identities.
+    const p = proposeBlocks(condModel({ contextInput: false }));
+    expect(p.blocks.map((b) => b.output)).toEqual(['h0', 'h1', 'h2', 'h3']);
+  });
 });

@@ -243,7 +243,7 @@ function fromModulePaths(graph: OnnxGraph): {
     (a, b) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.major - b.major || a.minor - b.minor,
   );
 
-  const blocks: ProposedBlock[] = [];
+  const chosenOf = new Map<Group, string>();
   for (const g of sorted) {
     // The block's output: the last (topologically) node of the group whose output is read
     // outside the group or is a graph output. Constants never count.
@@ -262,8 +262,18 @@ function fromModulePaths(graph: OnnxGraph): {
       }
     }
     const chosen = best ?? fallback;
-    if (!chosen) continue;
-    const output = followAliases(chosen.tensor, readers, nodes, graph.outputs[0]?.name);
+    if (chosen) chosenOf.set(g, chosen.tensor);
+  }
+  // An alias (Identity, Cast) is followed, but never onto the model's output or onto the
+  // tensor another block chose (two blocks never share an output).
+  const taken = new Set<string | undefined>([graph.outputs[0]?.name, ...chosenOf.values()]);
+  const blocks: ProposedBlock[] = [];
+  for (const g of sorted) {
+    const tensor = chosenOf.get(g);
+    if (tensor === undefined) continue;
+    taken.delete(tensor);
+    const output = followAliases(tensor, readers, nodes, taken);
+    taken.add(tensor);
     const name =
       style === 'diffusers' && g.minor < 1_000_000 && g.stage !== 'middle' && g.major >= 0
         ? pairName(g, nodes)

@@ -53,13 +53,14 @@ interface Candidate {
 /**
  * Follows value-preserving aliases: when a tensor's only reader is an Identity, or a Cast to
  * float32, the block's value is that reader's output too (ADM's GroupNorm32 does `x.float()`).
- * It never steps onto `eps`, the model's prediction: a block is never the model's output.
+ * It never steps onto a tensor in `stop`: the model's prediction (a block is never the model's
+ * output), or another block's own tensor.
  */
 export function followAliases(
   t: string,
   readers: ReadonlyMap<string, readonly number[]>,
   nodes: readonly OnnxNode[],
-  eps?: string,
+  stop: ReadonlySet<string | undefined> = new Set(),
 ): string {
   let cur = t;
   for (let guard = 0; guard < 16; guard++) {
@@ -67,7 +68,7 @@ export function followAliases(
     if (!r || r.length !== 1) break;
     const n = nodes[r[0]!]!;
     const next = n.outputs[0];
-    if (!isAlias(n) || next === undefined || next === '' || next === eps) break;
+    if (!isAlias(n) || next === undefined || next === '' || stop.has(next)) break;
     cur = next;
   }
   return cur;
@@ -159,7 +160,12 @@ function candidates(graph: OnnxGraph, f: GraphFacts): Candidate[] {
   const add = (name: string, nodes: number[], list: string) => {
     const last = lastTensor(graph, f, nodes);
     if (!last) return;
-    const output = followAliases(last.tensor, f.readers, graph.nodes, graph.outputs[0]?.name);
+    const output = followAliases(
+      last.tensor,
+      f.readers,
+      graph.nodes,
+      new Set([graph.outputs[0]?.name]),
+    );
     out.push({ name, nodes, list, tensor: last.tensor, output, end: last.end });
   };
 
@@ -323,7 +329,8 @@ function stagesByLevel<T extends { c: Candidate; stage: StructureStage }>(
 /** Step 3: the skip structure alone. */
 function fromSkipsAlone(graph: OnnxGraph, f: GraphFacts): StructureBlock[] {
   if (f.skips.length === 0) return [];
-  const alias = (t: string) => followAliases(t, f.readers, graph.nodes, graph.outputs[0]?.name);
+  const alias = (t: string) =>
+    followAliases(t, f.readers, graph.nodes, new Set([graph.outputs[0]?.name]));
   const sources = [...new Set(f.skips.map((s) => s.skip))].sort(
     (a, b) => tensorPosition(f, a) - tensorPosition(f, b),
   );
