@@ -126,6 +126,7 @@ describe('explorer', () => {
       3,
       'seeded',
       'test/Bag/2.png',
+      '', // the conditioning's part: none for an unconditional model
     ]);
     // A reload keeps it.
     await page.reload();
