@@ -8,6 +8,8 @@ import {
   contextValues,
   defaultConditioning,
   describeConditioning,
+  describeConditioningRecord,
+  sameConditioning,
   type Conditioning,
 } from './conditioning';
 
@@ -119,5 +121,19 @@ describe('conditioning', () => {
       'i.npy',
     );
     expect(ints.ok).toBe(false);
+  });
+});
+
+describe('conditioning records', () => {
+  it('say what a head was trained with, and compare regardless of order', () => {
+    const a = [
+      { name: 'y', role: 'class', class: 3 },
+      { name: 'ctx', role: 'context', context: 'p.npy', digest: 'd1' },
+    ];
+    expect(describeConditioningRecord(a)).toBe('y: class 3, ctx: p.npy');
+    expect(describeConditioningRecord([])).toBe('no conditioning');
+    expect(sameConditioning(a, [...a].reverse())).toBe(true);
+    expect(sameConditioning(a, [a[0]!, { ...a[1]!, digest: 'd2' }])).toBe(false);
+    expect(sameConditioning(a, [a[0]!])).toBe(false);
   });
 });

@@ -164,6 +164,30 @@ export function conditioningRecord(cond: Conditioning): ConditioningRecord[] {
   );
 }
 
+/** The conditioning a head was trained with, in words ("y: class 3", "no conditioning"). */
+export function describeConditioningRecord(records: readonly ConditioningRecord[]): string {
+  if (records.length === 0) return 'no conditioning';
+  return records
+    .map((r) =>
+      r.role === 'class'
+        ? `${r.name}: ${r.class === 'own-label' ? "each image's own label" : `class ${r.class}`}`
+        : `${r.name}: ${r.context ?? 'zeros'}`,
+    )
+    .join(', ');
+}
+
+/** Whether two records describe the same conditioning (same inputs, values and files). */
+export function sameConditioning(
+  a: readonly ConditioningRecord[],
+  b: readonly ConditioningRecord[],
+): boolean {
+  const key = (r: ConditioningRecord) =>
+    JSON.stringify([r.name, r.role, r.class ?? null, r.context ?? null, r.digest ?? null]);
+  const ka = a.map(key).sort();
+  const kb = b.map(key).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+}
+
 /**
  * The context values of a loaded .npy for an input of per-sample shape `want` ([L, D] or
  * [1, L, D], float), or a message that says what was wrong.

@@ -63,3 +63,37 @@ describe('importing a head whose id is stored', () => {
     expect(store.getState().notices.at(-1)!.text).toMatch(/not imported: “stored head” is kept/);
   });
 });
+
+describe('classifying a dropped image with a stored head', () => {
+  function classifier(conditioning?: TrainedHead['conditioning']) {
+    const head = {
+      ...sampleHead('linear'),
+      model: { id: 'tiny-unet', sha256: 'abc' },
+      ...(conditioning ? { conditioning } : {}),
+    };
+    const { storage } = memoryStorage([head]);
+    const lib = createHeadLibrary({
+      store: storeWithModel(),
+      unet: { extract: async () => Promise.reject(new Error('extract reached')) },
+      heads: { predict: async () => Promise.reject(new Error('unused')) },
+      storage,
+    });
+    return () => lib.classifyImage(head.id, new Float32Array(4));
+  }
+
+  it('runs the model when the head was trained with the conditioning fed now (none)', async () => {
+    await expect(classifier()()).rejects.toThrow('extract reached');
+  });
+
+  it('refuses a head trained with another class, saying both', async () => {
+    const run = classifier([{ name: 'y', role: 'class', class: 3 }]);
+    await expect(run()).rejects.toThrow(
+      /was trained with y: class 3; the model now feeds no conditioning\. Set the model panel/,
+    );
+  });
+
+  it("refuses a head trained on the images' own labels", async () => {
+    const run = classifier([{ name: 'y', role: 'class', class: 'own-label' }]);
+    await expect(run()).rejects.toThrow(/own label as its class input/);
+  });
+});

@@ -1,3 +1,9 @@
+import {
+  conditioningRecord,
+  describeConditioningRecord,
+  sameConditioning,
+} from '../../core/conditioning/conditioning';
+import { activeConditioning } from '../conditioning/controls';
 import { parseHead, serializeHead, type TrainedHead } from '../../core/heads/format';
 import { topK } from '../../core/heads/metrics';
 import type { Ranked } from '../../core/heads/metrics';
@@ -126,6 +132,17 @@ export function createHeadLibrary(deps: {
     const manifest = store.getState().model.summary?.manifest;
     if (!manifest || manifest.id !== head.model.id)
       throw new Error(`this head needs the model ${head.model.id}; load it first`);
+    // The features must be the ones the head learnt from: the same conditioning inputs.
+    const trained = head.conditioning ?? [];
+    const feeding = conditioningRecord(activeConditioning(store.getState()));
+    if (trained.some((r) => r.class === 'own-label'))
+      throw new Error(
+        `${head.name} was trained on each image's own label as its class input, which a dropped image does not have`,
+      );
+    if (!sameConditioning(trained, feeding))
+      throw new Error(
+        `${head.name} was trained with ${describeConditioningRecord(trained)}; the model now feeds ${describeConditioningRecord(feeding)}. Set the model panel's conditioning to match.`,
+      );
     const item: FeatureItem = { id: `dropped:${crypto.randomUUID()}`, x0 };
     let rows: Float32Array | null = null;
     await unet.extract(
