@@ -2,15 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, openApp, screenshot } from './support/browser';
+import { mapsKey } from './support/modelPage';
 
 /** U-Nets exported from PyTorch with their own module names (tools/diffprobe_tools/byo_unets.py). */
 const fixture = (name: string) => readFileSync(`test/fixtures/byo-unets/${name}.onnx`);
-
-async function mapsKey(page: Page): Promise<string> {
-  await page.getByTestId('maps-title').waitFor({ timeout: 120_000 });
-  await page.waitForFunction(() => !document.querySelector('.feature-maps[aria-busy="true"]'));
-  return (await page.getByTestId('maps-title').getAttribute('data-key')) ?? '';
-}
 
 async function pick(page: Page, name: string) {
   await page.getByLabel(/^Open your own model/).setInputFiles({

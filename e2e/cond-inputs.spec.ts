@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewriteModel, writeValueInfo } from '../src/core/onnx/edit';
 import { F, parseModel, type Dim } from '../src/core/onnx/model';
@@ -7,6 +7,7 @@ import { forEachField, Writer } from '../src/core/onnx/wire';
 import { formatSnr, snrInfo } from '../src/core/explorer/timestep';
 import { makeSchedule } from '../src/core/schedule';
 import { launch, openApp } from './support/browser';
+import { factsTitle, mapsKey } from './support/modelPage';
 
 const UNET = readFileSync('public/models/fmnist-adm-s/model.onnx');
 const ELEM_FLOAT = 1;
@@ -19,18 +20,6 @@ function withExtraInput(bytes: Uint8Array, name: string, elemType: number, shape
   forEachField(bytes, contentRange.start, contentRange.end, (f) => g.copy(bytes, f));
   g.message(F.Graph.input, (v) => writeValueInfo(v, name, elemType, shape));
   return Buffer.from(rewriteModel(model, g));
-}
-
-async function factsTitle(page: Page): Promise<string> {
-  const facts = page.getByTestId('model-facts');
-  await facts.waitFor({ timeout: 120_000 });
-  return facts.locator('h3').innerText();
-}
-
-async function mapsKey(page: Page): Promise<string> {
-  await page.getByTestId('maps-title').waitFor({ timeout: 120_000 });
-  await page.waitForFunction(() => !document.querySelector('.feature-maps[aria-busy="true"]'));
-  return (await page.getByTestId('maps-title').getAttribute('data-key')) ?? '';
 }
 
 describe('a model with an input nothing can fill', () => {

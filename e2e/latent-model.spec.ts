@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, openApp } from './support/browser';
+import { mapsKey } from './support/modelPage';
 
 /** The latent pair (tools/ latent_pair.py): encoder 32×32 RGB → 4×16×16, a U-Net on it. */
 const DIR = 'test/fixtures/latent-pair/';
@@ -17,12 +18,6 @@ const file = (name: string, buffer: Buffer) => ({
   mimeType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
   buffer,
 });
-
-async function mapsKey(page: Page): Promise<string> {
-  await page.getByTestId('maps-title').waitFor({ timeout: 120_000 });
-  await page.waitForFunction(() => !document.querySelector('.feature-maps[aria-busy="true"]'));
-  return (await page.getByTestId('maps-title').getAttribute('data-key')) ?? '';
-}
 
 /** Distinct RGBA values drawn on each canvas in the group (more than one: a map, not a fill). */
 function distinctColours(page: Page, testId: string): Promise<number[]> {

@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, openApp, screenshot } from './support/browser';
+import { factsTitle, mapsKey } from './support/modelPage';
 
 const UNET = readFileSync('public/models/fmnist-adm-s/model.onnx');
 const MANIFEST = readFileSync('public/models/fmnist-adm-s/manifest.json');
 const TINY = readFileSync('public/selftest/model.onnx');
-
-async function factsTitle(page: Page): Promise<string> {
-  const facts = page.getByTestId('model-facts');
-  await facts.waitFor({ timeout: 120_000 });
-  return facts.locator('h3').innerText();
-}
-
-async function mapsKey(page: Page): Promise<string> {
-  await page.getByTestId('maps-title').waitFor({ timeout: 120_000 });
-  await page.waitForFunction(() => !document.querySelector('.feature-maps[aria-busy="true"]'));
-  return (await page.getByTestId('maps-title').getAttribute('data-key')) ?? '';
-}
 
 describe('model panel', () => {
   let browser: Browser;
