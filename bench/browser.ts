@@ -1,4 +1,6 @@
-import type { Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-path.mjs';
 import type { ConsoleApi } from '../src/engine/consoleApi';
 import type { BackendPreference } from '../src/protocol/model';
 
@@ -127,4 +129,13 @@ export async function timeExtractInPage(
       engine.dispose();
     }
   }, args);
+}
+
+/** A headless Chromium without WebGPU, so the app runs the U-Net on WASM (the laptop case). */
+export function launchWasmChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...CHROMIUM_FLAGS, '--disable-features=WebGPU,Vulkan', '--disable-gpu'],
+  });
 }

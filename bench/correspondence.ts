@@ -5,12 +5,11 @@
  * ensemble, and the correspondence sweep: its time and PCK@0.1 per block for two warps.
  * Every wait has a timeout and says what it waited for, so the section cannot hang.
  */
-import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-path.mjs';
 import { argmax2d, cosineMap, prepareTarget } from '../src/core/correspondence/similarity';
 import { featureAt } from '../src/core/correspondence/upsample';
 import { mulberry32 } from '../src/core/random';
+import { launchWasmChromium } from './browser';
 import type { BenchSection, SectionRow } from './sections';
 
 const S = 32;
@@ -170,11 +169,7 @@ export function admShapeTimings(): SectionRow[] {
 export const correspondenceSection: BenchSection = {
   name: 'correspondence',
   async run({ base, quick }) {
-    const browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [...CHROMIUM_FLAGS, '--disable-features=WebGPU,Vulkan', '--disable-gpu'],
-    });
+    const browser = await launchWasmChromium();
     const rows: SectionRow[] = [];
     const goals: Record<string, number> = {};
     try {

@@ -3,9 +3,8 @@
  * block picked in the diagram, another timestep typed) until the new maps are drawn, and what
  * the main thread does while the timestep slider is dragged (long tasks, requests dropped).
  */
-import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-path.mjs';
+import { launchWasmChromium } from './browser';
 import type { BenchSection, SectionRow } from './sections';
 
 function quantile(sorted: number[], q: number): number {
@@ -152,11 +151,7 @@ export const explorerSection: BenchSection = {
   name: 'explorer',
   async run({ base, quick }) {
     // WASM, as the issue asks: a browser without WebGPU.
-    const browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: [...CHROMIUM_FLAGS, '--disable-features=WebGPU,Vulkan', '--disable-gpu'],
-    });
+    const browser = await launchWasmChromium();
     const rows: SectionRow[] = [];
     const goals: Record<string, number> = {};
     try {
