@@ -5,6 +5,7 @@
  * plain forward passes pooled the same way (the model compared with runs on its own engine,
  * compare.ts).
  */
+import type { Conditioning } from '../../core/conditioning/conditioning';
 import type { FeatureItem } from '../../core/features/batch';
 import type { FeatureRequest } from '../../core/features/request';
 import type { ModelManifest } from '../../core/manifest/types';
@@ -26,7 +27,7 @@ export async function diffusionFeatures(
   engine: Pick<UnetEngine, 'extract'>,
   items: FeatureItem[],
   req: FeatureRequest,
-  options: JobOptions<ExtractProgress> = {},
+  options: JobOptions<ExtractProgress> & { conditioning?: Conditioning } = {},
 ): Promise<BlockFeatures[]> {
   const n = items.length;
   const out = new Map<number, BlockFeatures>();

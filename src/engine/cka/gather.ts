@@ -3,6 +3,7 @@
  * timestep (timestep × timestep), or the U-Net's blocks and the compared model's layers or
  * blocks, each labelled for the matrix's rows and columns.
  */
+import type { Conditioning } from '../../core/conditioning/conditioning';
 import type { FeatureItem } from '../../core/features/batch';
 import type { ModelManifest } from '../../core/manifest/types';
 import type { CkaSettings, CompareModel } from '../../store/slices/cka';
@@ -31,6 +32,8 @@ export interface GatherContext {
   /** The same images, prepared for another model's input (its size and channels). */
   itemsFor: (m: ModelManifest) => Promise<FeatureItem[]>;
   signal: AbortSignal;
+  /** What the loaded model's class and context inputs get (fixed when the run starts). */
+  conditioning: Conditioning;
   /** Progress of one stage ("features at t = 10") in images. */
   report: (stage: string) => (p: { done: number; total: number; fromCache?: number }) => void;
 }
@@ -50,9 +53,10 @@ function request(s: CkaSettings, ctx: GatherContext) {
 }
 
 async function blocksAtT(s: CkaSettings, ctx: GatherContext): Promise<Gathered> {
-  const { signal, manifest } = ctx;
+  const { signal, manifest, conditioning } = ctx;
   const f = await diffusionFeatures(ctx.unet, ctx.items, request(s, ctx), {
     signal,
+    conditioning,
     onProgress: ctx.report('features'),
   });
   const labels = f.map((x) => blockLabel(manifest, x.block));
@@ -66,6 +70,7 @@ async function timestepsAtBlock(s: CkaSettings, ctx: GatherContext): Promise<Gat
     const onProgress = ctx.report(`features at t = ${t}`);
     const [one] = await diffusionFeatures(ctx.unet, ctx.items, req, {
       signal: ctx.signal,
+      conditioning: ctx.conditioning,
       onProgress,
     });
     f.push(one!);
@@ -75,10 +80,11 @@ async function timestepsAtBlock(s: CkaSettings, ctx: GatherContext): Promise<Gat
 }
 
 async function againstOtherModel(s: CkaSettings, ctx: GatherContext): Promise<Gathered> {
-  const { signal, manifest, report } = ctx;
+  const { signal, manifest, report, conditioning } = ctx;
   const req = request(s, ctx);
   const f = await diffusionFeatures(ctx.unet, ctx.items, req, {
     signal,
+    conditioning,
     onProgress: report('U-Net features'),
   });
   const other = ctx.compare(s.compareWith);

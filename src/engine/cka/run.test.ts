@@ -5,6 +5,8 @@ import {
   cancellable,
   deferred,
   fakeUnet,
+  pickClass,
+  storeWithClassModel,
   storeWithModel,
   tinyDataset,
   until,
@@ -20,8 +22,10 @@ const RESULT: CkaMatrixResult = {
   ms: 1,
 };
 
-function setup(matrix: (options: JobOptions<never>) => Promise<CkaMatrixResult>) {
-  const store = storeWithModel();
+function setup(
+  matrix: (options: JobOptions<never>) => Promise<CkaMatrixResult>,
+  store = storeWithModel(),
+) {
   store.getState().setCkaSettings({
     ...DEFAULT_CKA_SETTINGS,
     kind: 'timesteps',
@@ -54,6 +58,30 @@ describe('CKA runs', () => {
     expect(r?.matrix.rowLabels).toEqual(['t = 10', 't = 50']);
     expect(r?.n).toBe(4);
     expect(cka.keptItem(0)).toMatchObject({ size: 2, channels: 1 });
+  });
+
+  it('on a conditional model: every extract feeds the class it started with; the title says it', async () => {
+    const gate = deferred();
+    const { store, unet, cka } = setup(async () => {
+      await gate.promise;
+      return RESULT;
+    }, storeWithClassModel(2));
+    const run = cka.runCka();
+    await until(() => unet.calls.length === 2);
+    pickClass(store, 9);
+    gate.resolve();
+    await run;
+    expect(unet.calls.map((c) => c.options.conditioning)).toEqual([
+      [expect.objectContaining({ name: 'y', id: 2 })],
+      [expect.objectContaining({ name: 'y', id: 2 })],
+    ]);
+    expect(store.getState().cka.result?.matrix.title).toMatch(/, n = 4, y: class 2$/);
+  });
+
+  it('an unconditional model’s title names no conditioning', async () => {
+    const { store, cka } = setup(async () => RESULT);
+    await cka.runCka();
+    expect(store.getState().cka.result?.matrix.title).toMatch(/, n = 4$/);
   });
 
   it('a second run aborts the first', async () => {

@@ -4,12 +4,14 @@
  * error keeps the last matrix. What the run gathered is kept for the 2-D map (map.ts).
  */
 import { subMatrix, type LabelledMatrix } from '../../core/cka/matrix';
+import { describeConditioning, type Conditioning } from '../../core/conditioning/conditioning';
 import { checkPlan, interleaveByClass } from '../../core/cka/plan';
 import type { FeatureItem } from '../../core/features/batch';
 import type { ModelManifest } from '../../core/manifest/types';
 import type { CkaSettings } from '../../store/slices/cka';
 import type { AppStore } from '../appStore';
 import type { LabeledImages } from '../datasets/access';
+import { activeConditioning } from '../conditioning/controls';
 import { JobSlot } from '../jobSlot';
 import { requireDiffusionManifest } from '../model/manifest';
 import type { CkaEngine } from '../workers/ckaEngine';
@@ -56,14 +58,23 @@ function sample(ds: LabeledImages, s: CkaSettings, T: number) {
   };
 }
 
-/** The matrix of the gathered rows × columns (one CKA job over all of them). */
-function labelled(g: Gathered, values: Float64Array, s: CkaSettings, n: number): LabelledMatrix {
+/**
+ * The matrix of the gathered rows × columns (one CKA job over all of them); a conditional
+ * model's title says what its class and context inputs got.
+ */
+function labelled(
+  g: Gathered,
+  values: Float64Array,
+  s: CkaSettings,
+  n: number,
+  cond: Conditioning,
+): LabelledMatrix {
   const same = g.rows === g.cols;
   const m = same ? g.rows.length : g.rows.length + g.cols.length;
   const rowIdx = g.rows.map((_, i) => i);
   const colIdx = same ? rowIdx : g.cols.map((_, j) => g.rows.length + j);
   return {
-    title: `${g.title}, n = ${n}${s.method === 'minibatch' ? `, minibatch ${s.batchSize}` : ''}`,
+    title: `${g.title}, n = ${n}${s.method === 'minibatch' ? `, minibatch ${s.batchSize}` : ''}${cond.length ? `, ${describeConditioning(cond)}` : ''}`,
     rowLabels: g.rowLabels,
     colLabels: g.colLabels,
     values: same ? values : subMatrix(values, m, rowIdx, colIdx),
@@ -88,6 +99,7 @@ export function createCkaController(deps: CkaDeps) {
   };
 
   async function run(s: CkaSettings, signal: AbortSignal): Promise<void> {
+    const conditioning = activeConditioning(store.getState());
     const manifest = requireDiffusionManifest(
       store.getState(),
       'CKA needs a diffusion U-Net with a manifest; load one first.',
@@ -108,6 +120,7 @@ export function createCkaController(deps: CkaDeps) {
       items,
       itemsFor,
       signal,
+      conditioning,
       report,
     };
     const g = await gather(s, ctx);
@@ -120,7 +133,7 @@ export function createCkaController(deps: CkaDeps) {
       { method: s.method, batchSize: s.batchSize, device: s.device, kernel },
       { signal, onProgress: (p) => progress(0.7 + 0.3 * p.done, p.stage) },
     );
-    const matrix = labelled(g, r.values, s, items.length);
+    const matrix = labelled(g, r.values, s, items.length, conditioning);
     const { rows, rowLabels } = g;
     kept = { items, labels, classes: ds.classes, rows, rowLabels, size, channels };
     store

@@ -1,3 +1,4 @@
+import type { Conditioning } from '../../core/conditioning/conditioning';
 import type { FeatureItem } from '../../core/features/batch';
 import type { NoiseMode } from '../../core/features/request';
 import { emptyTable, placeRows } from '../../core/heads/table';
@@ -38,6 +39,8 @@ export async function extractSplits(
     batchSize?: number;
     /** Use the feature cache (default true). */
     useCache?: boolean;
+    /** What the model's class and context inputs get (default: the app's conditioning now). */
+    conditioning?: Conditioning;
   } = {},
 ): Promise<{ blocks: Map<number, SplitFeatures>; result: ExtractResult }> {
   const items: FeatureItem[] = [...data.train.items, ...data.test.items];

@@ -8,7 +8,10 @@ import {
   perClassAccuracy,
 } from '../../core/heads/metrics';
 import type { TrainConfig } from '../../core/heads/optim';
-import type { ConditioningRecord } from '../../core/conditioning/conditioning';
+import {
+  describeConditioningRecord,
+  type ConditioningRecord,
+} from '../../core/conditioning/conditioning';
 import { describeSpec, type HeadSpec } from '../../core/heads/spec';
 import type { TrainOutcome } from '../../protocol/heads';
 import type { HeadResult, SavedHeadInfo } from '../../store/slices/heads';
@@ -25,6 +28,7 @@ export function headInfo(h: TrainedHead): SavedHeadInfo {
     description: describeSpec(h.spec),
     testAcc: h.accuracy.test,
     createdAt: h.createdAt,
+    ...(h.conditioning?.length ? { conditioning: describeConditioningRecord(h.conditioning) } : {}),
   };
 }
 
@@ -65,7 +69,9 @@ export function headOutcome(
   };
   const result: HeadResult = {
     headId: head.id,
-    title: head.name,
+    title: recipe.conditioning?.length
+      ? `${head.name} · ${describeConditioningRecord(recipe.conditioning)}`
+      : head.name,
     testAcc,
     perClass,
     confusion,

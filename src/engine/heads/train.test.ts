@@ -4,6 +4,8 @@ import {
   deferred,
   fakeHeads,
   fakeUnet,
+  pickClass,
+  storeWithClassModel,
   storeWithModel,
   tinyDataset,
   until,
@@ -11,8 +13,7 @@ import {
 import type { TrainedHead } from '../../core/heads/format';
 import { createHeadTrainer } from './train';
 
-function setup(unet = fakeUnet(), heads = fakeHeads()) {
-  const store = storeWithModel();
+function setup(unet = fakeUnet(), heads = fakeHeads(), store = storeWithModel()) {
   store.getState().setHeads({ block: 2, t: 10 });
   const stored: TrainedHead[] = [];
   const trainer = createHeadTrainer({
@@ -100,6 +101,32 @@ describe('head training', () => {
     await trainer.trainCurrentHead();
     expect(unet.calls).toHaveLength(0);
     expect(store.getState().notices.at(-1)?.text).toBe('Cannot train: the model has no block 9');
+  });
+
+  it('says how many features were computed and how many came from the cache', async () => {
+    const { store, trainer } = setup();
+    await trainer.trainCurrentHead();
+    expect(store.getState().heads.run.detail).toBe(
+      'Test accuracy 100.00% · features of 6 images: 6 computed, 0 from the cache',
+    );
+  });
+
+  it('feeds and records the conditioning it started with, shown with the head', async () => {
+    const gate = deferred();
+    const unet = fakeUnet(() => gate.promise);
+    const { store, trainer, stored } = setup(unet, fakeHeads(), storeWithClassModel(4));
+    const run = trainer.trainCurrentHead();
+    await until(() => unet.calls.length === 1);
+    pickClass(store, 8); // the picker moves while the features are extracted
+    gate.resolve();
+    await run;
+    expect(unet.calls[0]!.options.conditioning).toEqual([
+      expect.objectContaining({ name: 'y', id: 4 }),
+    ]);
+    expect(stored[0]!.conditioning).toEqual([{ name: 'y', role: 'class', class: 4 }]);
+    const h = store.getState().heads;
+    expect(h.saved[0]!.conditioning).toBe('y: class 4');
+    expect(h.result!.title).toBe('Linear, pool 2 · block 2 · t=10 · y: class 4');
   });
 
   it('tells the user to load a diffusion U-Net first', async () => {

@@ -2,12 +2,13 @@
  * The heads panel's training: the chosen block's features at t (one extract call, through the
  * feature cache), the chosen head trained in the heads worker, evaluated, stored and listed.
  */
-import { conditioningRecord } from '../../core/conditioning/conditioning';
+import { conditioningRecord, type Conditioning } from '../../core/conditioning/conditioning';
 import { activeConditioning } from '../conditioning/controls';
 import type { TrainedHead } from '../../core/heads/format';
 import { checkTrainConfig } from '../../core/heads/optim';
 import { checkSpec, describeSpec } from '../../core/heads/spec';
 import type { EpochReport, TrainOutcome } from '../../protocol/heads';
+import type { ExtractResult } from '../../protocol/model';
 import type { HeadsState } from '../../store/slices/heads';
 import type { AppStore } from '../appStore';
 import type { LabeledImages } from '../datasets/access';
@@ -57,8 +58,9 @@ export function createHeadTrainer(deps: HeadTrainerDeps) {
   async function features(
     data: LabeledImages,
     heads: HeadsState,
+    conditioning: Conditioning,
     signal: AbortSignal,
-  ): Promise<SplitFeatures> {
+  ): Promise<{ feats: SplitFeatures; result: ExtractResult }> {
     const { block, t, spec } = heads;
     const req = {
       t,
@@ -67,15 +69,16 @@ export function createHeadTrainer(deps: HeadTrainerDeps) {
       seed: HEADS_NOISE_SEED,
       noise: 'seeded' as const,
     };
-    const { blocks } = await extractSplits(deps.unet, data, req, {
+    const { blocks, result } = await extractSplits(deps.unet, data, req, {
       signal,
+      conditioning,
       onProgress: (p) => {
         const detail = `Features: ${p.done} / ${p.total} images (${p.fromCache} from the cache)`;
         store.getState().setHeadsRun({ fraction: p.done / p.total, detail });
         store.getState().updateJob(JOB, p.done / p.total, detail);
       },
     });
-    return blocks.get(block)!;
+    return { feats: blocks.get(block)!, result };
   }
 
   function onEpoch(r: EpochReport): void {
@@ -151,12 +154,14 @@ export function createHeadTrainer(deps: HeadTrainerDeps) {
       curves: [],
       error: null,
     });
-    // Recorded with the head: what the model's class and context inputs got for its features.
-    const conditioning = conditioningRecord(activeConditioning(store.getState()));
+    // What the model's class and context inputs get for these features (fixed at the start,
+    // whatever the model panel says meanwhile), recorded with the head.
+    const cond = activeConditioning(store.getState());
+    const conditioning = conditioningRecord(cond);
     try {
       const backend = deps.heads.backend();
       const data = await deps.dataset(manifest.image.size, manifest.image.channels);
-      const feats = await features(data, heads, signal);
+      const { feats, result: extracted } = await features(data, heads, cond, signal);
       store.getState().setHeads({ backend: await backend });
       const outcome = await fit(feats, data, heads, signal);
       const model = { id: manifest.id, sha256: store.getState().model.summary?.sha256 ?? '' };
@@ -178,7 +183,8 @@ export function createHeadTrainer(deps: HeadTrainerDeps) {
         saved: [headInfo(head), ...s.heads.saved.filter((h) => h.id !== head.id)],
         activeHeadId: head.id,
       });
-      const detail = `Test accuracy ${(100 * result.testAcc).toFixed(2)}%`;
+      // Which features were computed and which came from the cache (keyed by the conditioning).
+      const detail = `Test accuracy ${(100 * result.testAcc).toFixed(2)}% · features of ${extracted.count} images: ${extracted.computed} computed, ${extracted.fromCache} from the cache`;
       s.setHeadsRun({ status: 'done', fraction: 1, detail });
     } catch (err) {
       failed(err, signal);

@@ -5,6 +5,7 @@ import {
   type BestCell,
   type SweepStep,
 } from '../../core/heads/sweep';
+import type { ConditioningRecord } from '../../core/conditioning/conditioning';
 import type { ExtractResult } from '../../protocol/model';
 import type { AppStore } from '../appStore';
 
@@ -31,6 +32,8 @@ export interface SweepStats {
   computed: number;
   forwardCalls: number;
   best: BestCell | null;
+  /** What the model's class and context inputs got (empty for an unconditional model). */
+  conditioning: ConditioningRecord[];
 }
 
 /** One sweep's grid, timings and counts, mirrored into the store and the jobs list. */
@@ -39,6 +42,7 @@ export class SweepProgress {
   readonly cells: number;
   images = { train: 0, test: 0 };
   done = 0;
+  conditioning: ConditioningRecord[] = [];
   private featureMs = 0;
   private trainMs = 0;
   private passes = 0;
@@ -104,6 +108,7 @@ export class SweepProgress {
       computed: this.computed,
       forwardCalls: this.forwardCalls,
       best: bestCell(this.grid),
+      conditioning: this.conditioning,
     };
   }
 

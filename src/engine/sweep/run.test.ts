@@ -3,6 +3,8 @@ import {
   deferred,
   fakeHeads,
   fakeUnet,
+  pickClass,
+  storeWithClassModel,
   storeWithModel,
   tinyDataset,
   until,
@@ -11,9 +13,13 @@ import { WorkerCrashedError } from '../workers/errors';
 import { createSweepController, SWEEP_BATCH } from './run';
 
 function setup(
-  options: { unet?: ReturnType<typeof fakeUnet>; heads?: ReturnType<typeof fakeHeads> } = {},
+  options: {
+    unet?: ReturnType<typeof fakeUnet>;
+    heads?: ReturnType<typeof fakeHeads>;
+    store?: ReturnType<typeof storeWithModel>;
+  } = {},
 ) {
-  const store = storeWithModel();
+  const store = options.store ?? storeWithModel();
   store.getState().setSweep({ ts: [50, 10], pool: 1, epochs: 2, limit: 0 });
   const unet = options.unet ?? fakeUnet();
   const heads = options.heads ?? fakeHeads();
@@ -137,6 +143,37 @@ describe('sweep scheduling', () => {
     await sweep.runSweep();
     expect(unet.calls).toHaveLength(0);
     expect(store.getState().notices.at(-1)?.text).toMatch(/^Cannot sweep: timestep 100/);
+  });
+});
+
+describe('the sweep on a conditional model', () => {
+  it('feeds the conditioning it started with at every t, and records it', async () => {
+    const gate = deferred();
+    const unet = fakeUnet((call) => (call.req.t === 10 ? gate.promise : Promise.resolve()));
+    const { store, sweep } = setup({ unet, store: storeWithClassModel(3) });
+    const run = sweep.runSweep();
+    await until(() => unet.calls.length === 1);
+    expect(store.getState().heads.sweep.conditioning).toBe('y: class 3');
+    // The class changes while the first t is extracted: the sweep keeps class 3.
+    pickClass(store, 7);
+    gate.resolve();
+    await run;
+    expect(unet.calls.map((c) => c.options.conditioning)).toEqual([
+      [expect.objectContaining({ name: 'y', id: 3 })],
+      [expect.objectContaining({ name: 'y', id: 3 })],
+    ]);
+    expect(sweep.lastSweepStats()?.conditioning).toEqual([{ name: 'y', role: 'class', class: 3 }]);
+    expect(store.getState().heads.sweep).toMatchObject({
+      status: 'done',
+      conditioning: 'y: class 3',
+    });
+  });
+
+  it('records no conditioning for an unconditional model', async () => {
+    const { store, sweep } = setup();
+    await sweep.runSweep();
+    expect(sweep.lastSweepStats()?.conditioning).toEqual([]);
+    expect(store.getState().heads.sweep.conditioning).toBe('');
   });
 });
 

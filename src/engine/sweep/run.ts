@@ -3,12 +3,18 @@
  * image feeds every block; cached features are reused); the next t's features are extracted
  * while this t's probes train in the heads worker (schedule.ts).
  */
+import {
+  conditioningRecord,
+  describeConditioning,
+  type Conditioning,
+} from '../../core/conditioning/conditioning';
 import { checkTrainConfig, type TrainConfig } from '../../core/heads/optim';
 import { stratifiedSubset } from '../../core/heads/subset';
 import { planSweep, type SweepStep } from '../../core/heads/sweep';
 import type { HeadsState } from '../../store/slices/heads';
 import type { AppStore } from '../appStore';
 import type { LabeledImages, LabeledSplit } from '../datasets/access';
+import { activeConditioning } from '../conditioning/controls';
 import { JobSlot } from '../jobSlot';
 import { diffusionManifestOrReason, type DiffusionManifest } from '../model/manifest';
 import { JobCancelledError, userMessage, WorkerCrashedError } from '../workers/errors';
@@ -47,16 +53,22 @@ interface SweepPlan {
   manifest: DiffusionManifest;
   plan: SweepStep[];
   config: TrainConfig;
+  /** What the class and context inputs get at every t (fixed when the sweep starts). */
+  conditioning: Conditioning;
 }
 
 /** The sweep the panel's settings ask for on this model, or why it cannot run. */
-export function planFor(manifest: DiffusionManifest, heads: HeadsState): SweepPlan | string {
+export function planFor(
+  manifest: DiffusionManifest,
+  heads: HeadsState,
+  conditioning: Conditioning,
+): SweepPlan | string {
   const config: TrainConfig = { ...heads.train, epochs: heads.sweep.epochs };
   try {
     const blocks = manifest.blocks.map((b) => b.index);
     const plan = planSweep(blocks, heads.sweep.ts, manifest.schedule.T);
     checkTrainConfig(config);
-    return { manifest, plan, config };
+    return { manifest, plan, config, conditioning };
   } catch (err) {
     return `Cannot sweep: ${userMessage(err)}`;
   }
@@ -76,7 +88,7 @@ export function createSweepController(deps: SweepDeps) {
 
   /** Runs the planned sweep; resolves when every probe is trained (or on cancel or error). */
   async function execute(
-    { manifest, plan, config }: SweepPlan,
+    { manifest, plan, config, conditioning }: SweepPlan,
     sweep: HeadsState['sweep'],
     options: SweepOptions,
     progress: SweepProgress,
@@ -96,6 +108,7 @@ export function createSweepController(deps: SweepDeps) {
         signal,
         batchSize: options.batchSize ?? SWEEP_BATCH,
         useCache: options.useCache ?? true,
+        conditioning,
         onProgress: (p) =>
           progress.update(
             `t=${t}: features ${p.done} / ${p.total} images (${p.fromCache} cached)`,
@@ -158,12 +171,16 @@ export function createSweepController(deps: SweepDeps) {
   async function runSweep(options: SweepOptions = {}): Promise<void> {
     const state = store.getState();
     const manifest = diffusionManifestOrReason(state, 'Heads train');
-    const planned = typeof manifest === 'string' ? manifest : planFor(manifest, state.heads);
+    const planned =
+      typeof manifest === 'string'
+        ? manifest
+        : planFor(manifest, state.heads, activeConditioning(state));
     if (typeof planned === 'string') return void state.notify('error', planned);
     const job = slot.start();
     const sweep = state.heads.sweep;
     const { plan } = planned;
     const progress = new SweepProgress(store, JOB, plan, options.batchSize ?? SWEEP_BATCH);
+    progress.conditioning = conditioningRecord(planned.conditioning);
     state.startJob(JOB, `Sweep: ${plan[0]!.blocks.length} blocks × ${plan.length} timesteps`);
     state.setSweep({
       status: 'running',
@@ -171,6 +188,7 @@ export function createSweepController(deps: SweepDeps) {
       fraction: 0,
       detail: 'Loading the dataset…',
       error: null,
+      conditioning: planned.conditioning.length ? describeConditioning(planned.conditioning) : '',
     });
     try {
       await execute(planned, sweep, options, progress, job.signal);

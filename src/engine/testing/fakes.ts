@@ -3,6 +3,7 @@
  * recording what they were asked and answering at once (or when a test says so). The real
  * workers are covered by the browser tests.
  */
+import type { Conditioning } from '../../core/conditioning/conditioning';
 import type { DiffusionManifest } from '../../core/manifest/types';
 import type { FeatureItem } from '../../core/features/batch';
 import type { FeatureRequest } from '../../core/features/request';
@@ -57,6 +58,27 @@ export function storeWithModel() {
   return store;
 }
 
+/**
+ * A store with a class-conditional tiny model (input `y`, 10 classes) loaded and class `id`
+ * picked for every image.
+ */
+export function storeWithClassModel(id: number) {
+  const store = createAppStore();
+  const y = { name: 'y', role: 'class' as const, dtype: 'int64' as const, classes: 10 };
+  const manifest = { ...MANIFEST, inputs: { ...MANIFEST.inputs, conditioning: [y] } };
+  store.getState().setModelReady({ kind: 'builtin', id: 'tiny-unet' }, { ...SUMMARY, manifest });
+  pickClass(store, id);
+  return store;
+}
+
+/** Picks class `id` for input `y` of the loaded model (as the model panel's class picker). */
+export function pickClass(store: ReturnType<typeof createAppStore>, id: number): void {
+  const choice: Conditioning = [
+    { kind: 'class', name: 'y', dtype: 'int64', classes: 10, id, ownLabel: false },
+  ];
+  store.getState().setConditioning(choice, SUMMARY.sha256);
+}
+
 /** Two classes, four training and two test images of 2×2 grey. */
 export function tinyDataset(): LabeledImages {
   const item = (id: string): FeatureItem => ({ id, x0: new Float32Array(4) });
@@ -95,7 +117,11 @@ export function cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined
 export interface ExtractCall {
   items: FeatureItem[];
   req: FeatureRequest;
-  options: JobOptions<never> & { batchSize?: number; useCache?: boolean };
+  options: JobOptions<never> & {
+    batchSize?: number;
+    useCache?: boolean;
+    conditioning?: Conditioning;
+  };
 }
 
 /**

@@ -149,11 +149,16 @@ export class UnetEngine {
       useCache?: boolean;
       /** Cache full-resolution (pool 0) maps too. */
       cacheFull?: boolean;
+      /**
+       * What the class and context inputs get (default: the app's conditioning now). A job of
+       * several calls (the sweep's timesteps, CKA's) passes the one it started with.
+       */
+      conditioning?: Conditioning;
     } = {},
   ): Promise<ExtractResult> {
     await this.ensureModel();
     const batches = Comlink.proxy(onBatch);
-    const cond = this.conditioning();
+    const cond = options.conditioning ?? this.conditioning();
     const result = await this.bridge.call<ExtractResult, ExtractProgress>(
       (api, ctx) =>
         api.extract(

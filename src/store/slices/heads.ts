@@ -48,6 +48,8 @@ export interface SavedHeadInfo {
   description: string;
   testAcc: number;
   createdAt: string;
+  /** The conditioning it was trained with, in words (absent for an unconditional model). */
+  conditioning?: string;
 }
 
 export interface SweepState {
@@ -65,6 +67,8 @@ export interface SweepState {
   featureMs: number;
   trainMs: number;
   totalMs: number;
+  /** The conditioning of the grid's features, in words ('' for an unconditional model). */
+  conditioning: string;
 }
 
 export interface HeadsState {
@@ -125,6 +129,7 @@ export const createHeadsSlice: StateCreator<AppState, [], [], HeadsSlice> = (set
       featureMs: 0,
       trainMs: 0,
       totalMs: 0,
+      conditioning: '',
     },
   },
   setHeads: (patch) => set((s) => ({ heads: { ...s.heads, ...patch } })),

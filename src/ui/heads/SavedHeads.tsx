@@ -102,7 +102,10 @@ export function SavedHeads() {
                   />
                 </td>
                 <td>{h.name}</td>
-                <td>{h.modelId}</td>
+                <td>
+                  {h.modelId}
+                  {h.conditioning && <span className="muted"> · {h.conditioning}</span>}
+                </td>
                 <td>{(100 * h.testAcc).toFixed(2)}%</td>
                 <td>
                   <button

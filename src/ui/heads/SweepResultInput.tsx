@@ -29,6 +29,8 @@ export function SweepResultInput({ sha256, busy }: { sha256: string | null; busy
         featureMs: 0,
         trainMs: 0,
         totalMs: 0,
+        // `diffprobe sweep` runs unconditional models only.
+        conditioning: '',
       });
       setNote({
         grid: drawn,

@@ -2,7 +2,9 @@ import { useMemo, useState } from 'react';
 import { bestCell, parseTimesteps, sweepCurves } from '../../core/heads/sweep';
 import { POOL_SIZES } from '../../core/heads/spec';
 import type { ModelManifest } from '../../core/manifest/types';
+import { describeConditioning } from '../../core/conditioning/conditioning';
 import { cancelSweep, runSweep } from '../../engine/app';
+import { activeConditioning } from '../../engine/conditioning/controls';
 import { useAppStore } from '../../store';
 import { LineChart } from './LineChart';
 import { LiveNumberField } from './LiveNumberField';
@@ -20,6 +22,8 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
   const busy = sweep.status === 'running';
   // A sweep trains probes too: the selected dataset must be trainable (the slice says why not).
   const trainable = useAppStore((s) => s.datasets.trainable);
+  // What the model feeds now, to flag a grid computed under another conditioning.
+  const feeding = useAppStore((s) => describeConditioning(activeConditioning(s)));
   const best = sweep.grid ? bestCell(sweep.grid) : null;
   const curves = useMemo(() => (sweep.grid ? sweepCurves(sweep.grid) : null), [sweep.grid]);
   const byBlock = useMemo(
@@ -134,6 +138,17 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
               Retry sweep
             </button>
           )}
+        </p>
+      )}
+      {sweep.grid && sweep.conditioning && (
+        <p
+          className={feeding === sweep.conditioning ? 'muted' : 'error-text'}
+          data-testid="sweep-conditioning"
+          data-same={feeding === sweep.conditioning}
+        >
+          Features under {sweep.conditioning}
+          {feeding !== sweep.conditioning &&
+            ` — the model now feeds ${feeding}; run the sweep again for it`}
         </p>
       )}
       {sweep.grid && (
