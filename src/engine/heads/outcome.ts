@@ -28,7 +28,6 @@ export function headInfo(h: TrainedHead): SavedHeadInfo {
     description: describeSpec(h.spec),
     testAcc: h.accuracy.test,
     createdAt: h.createdAt,
-    ...(h.conditioning?.length ? { conditioning: describeConditioningRecord(h.conditioning) } : {}),
   };
 }
 
@@ -57,7 +56,8 @@ export function headOutcome(
   const testAcc = accuracy(labels, predicted);
   const head: TrainedHead = {
     id: crypto.randomUUID(),
-    name: `${describeSpec(recipe.spec)} · block ${recipe.block} · t=${recipe.t}`,
+    // A conditional model's heads are told apart by what its inputs got (list, export file).
+    name: `${describeSpec(recipe.spec)} · block ${recipe.block} · t=${recipe.t}${recipe.conditioning?.length ? ` · ${describeConditioningRecord(recipe.conditioning)}` : ''}`,
     createdAt: new Date().toISOString(),
     seed: HEADS_NOISE_SEED,
     noise: 'seeded',
@@ -69,9 +69,7 @@ export function headOutcome(
   };
   const result: HeadResult = {
     headId: head.id,
-    title: recipe.conditioning?.length
-      ? `${head.name} · ${describeConditioningRecord(recipe.conditioning)}`
-      : head.name,
+    title: head.name,
     testAcc,
     perClass,
     confusion,

@@ -125,7 +125,7 @@ describe('head training', () => {
     ]);
     expect(stored[0]!.conditioning).toEqual([{ name: 'y', role: 'class', class: 4 }]);
     const h = store.getState().heads;
-    expect(h.saved[0]!.conditioning).toBe('y: class 4');
+    expect(h.saved[0]!.name).toBe('Linear, pool 2 · block 2 · t=10 · y: class 4');
     expect(h.result!.title).toBe('Linear, pool 2 · block 2 · t=10 · y: class 4');
   });
 

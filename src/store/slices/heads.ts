@@ -48,8 +48,6 @@ export interface SavedHeadInfo {
   description: string;
   testAcc: number;
   createdAt: string;
-  /** The conditioning it was trained with, in words (absent for an unconditional model). */
-  conditioning?: string;
 }
 
 export interface SweepState {

@@ -102,10 +102,7 @@ export function SavedHeads() {
                   />
                 </td>
                 <td>{h.name}</td>
-                <td>
-                  {h.modelId}
-                  {h.conditioning && <span className="muted"> · {h.conditioning}</span>}
-                </td>
+                <td>{h.modelId}</td>
                 <td>{(100 * h.testAcc).toFixed(2)}%</td>
                 <td>
                   <button
