@@ -1,0 +1,259 @@
+/**
+ * Heads, the sweep and CKA on conditional models, through the UI: what the model's class and
+ * context inputs get reaches the features (the feature cache tells conditionings apart), and
+ * every result says which conditioning it was computed under (the head's name and export file,
+ * the sweep's grid, the CKA matrix's title). The tiny conditional model of test/condUnet.ts on a
+ * two-tone dataset of 120 images: all of it on WASM in a few seconds.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeNpy } from '../src/core/npy';
+import type { SweepStats } from '../src/engine/sweep/run';
+import { condManifest, condModel, type CondUnetOptions } from '../test/condUnet';
+import { launch, openApp } from './support/browser';
+import { flatPng, zip, type Files } from './support/datasetFixtures';
+import { current, uploadZip } from './support/datasetPage';
+import { factsTitle, mapsKey } from './support/modelPage';
+
+/** Dark and light flat images: 50 train and 10 test of each (a head tells them apart). */
+function twoTone(): Uint8Array {
+  const files: Files = {};
+  for (let i = 0; i < 60; i++) {
+    const split = i < 50 ? 'train' : 'test';
+    files[`${split}/dark/${i}.png`] = flatPng(8, 8, 10 + i);
+    files[`${split}/light/${i}.png`] = flatPng(8, 8, 180 + i);
+  }
+  return zip(files, 0);
+}
+const IMAGES = 120;
+
+/** A fresh page with the two-tone dataset selected and the tiny conditional model loaded. */
+async function setup(browser: Browser, opts: CondUnetOptions, id: string) {
+  const { page, context, errors, foreign } = await openApp(browser);
+  await mapsKey(page);
+  await page.getByRole('tab', { name: 'Datasets' }).click();
+  await uploadZip(page, 'twotone.zip', twoTone());
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  const bytes = condModel(opts);
+  await page.getByLabel(/^Open your own model/).setInputFiles([
+    { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) },
+    {
+      name: 'manifest.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(condManifest(bytes, opts, id))),
+    },
+  ]);
+  await expect.poll(() => factsTitle(page), { timeout: 120_000 }).toContain(id);
+  const close = async () => {
+    expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
+    await context.close();
+  };
+  return { page, close };
+}
+
+/** Picks the class fed to every image (the model panel is in the Explorer). */
+async function pickClass(page: Page, id: number): Promise<void> {
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  await page.getByRole('combobox', { name: 'Class for every image' }).selectOption(String(id));
+  await expect
+    .poll(() => page.getByTestId('conditioning-summary').innerText())
+    .toMatch(new RegExp(`y: class ${id}$`));
+}
+
+/** The Heads panel, with a head on `block` (the panel keeps it across visits). */
+async function openHeads(page: Page, block?: number): Promise<void> {
+  await page.getByRole('tab', { name: 'Heads' }).click();
+  if (block !== undefined) await page.getByTestId('head-block').selectOption(String(block));
+  await expect
+    .poll(() => page.getByTestId('head-params').textContent(), { timeout: 60_000 })
+    .toMatch(/: [\d,]+ parameters/);
+}
+
+/** Trains the panel's head (one more saved head); returns the finished status line. */
+async function trainHead(page: Page): Promise<string> {
+  const rows = page.getByTestId('saved-heads').locator('tbody tr');
+  const before = await rows.count();
+  await page.getByRole('button', { name: 'Train head' }).click();
+  await expect.poll(() => rows.count(), { timeout: 120_000 }).toBe(before + 1);
+  const status = page.getByTestId('heads-status');
+  expect(await status.getAttribute('data-status')).toBe('done');
+  expect(await page.getByTestId('head-test-accuracy').textContent()).toMatch(/^\d+\.\d+%$/);
+  return status.innerText();
+}
+
+/** The exported file of the saved head named `name`. */
+async function exportHead(page: Page, name: string): Promise<Record<string, unknown>> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: `Export ${name}`, exact: true }).click(),
+  ]);
+  return JSON.parse(readFileSync((await download.path())!, 'utf8')) as Record<string, unknown>;
+}
+
+async function sweepStats(page: Page): Promise<SweepStats> {
+  const stats = await page.evaluate(() => globalThis.diffprobeHeads!.sweepStats());
+  expect(stats).not.toBeNull();
+  return stats!;
+}
+
+async function runSweep(page: Page): Promise<SweepStats> {
+  const before = await page.evaluate(() => globalThis.diffprobeHeads!.sweepStats()?.totalMs);
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  await expect
+    .poll(() => page.getByTestId('sweep-status').getAttribute('data-status'), {
+      timeout: 120_000,
+    })
+    .toBe('done');
+  await expect
+    .poll(() => page.evaluate(() => globalThis.diffprobeHeads!.sweepStats()?.totalMs))
+    .not.toBe(before);
+  return sweepStats(page);
+}
+
+describe('heads, the sweep and CKA on conditional models', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch({ webgpu: false });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('class-conditional: heads under two classes are other features, named and exported with their class; the sweep and CKA record it', async () => {
+    const { page, close } = await setup(browser, { size: 8, contextInput: false }, 'class-tiny');
+    await pickClass(page, 5);
+    await openHeads(page, 1);
+    await page.getByTestId('head-epochs').fill('10');
+
+    // Class 5: the head trains and tells dark from light.
+    const first = await trainHead(page);
+    expect(first).toMatch(new RegExp(`features of ${IMAGES} images: \\d+ computed`));
+    expect(Number(/Test accuracy ([\d.]+)%/.exec(first)![1])).toBeGreaterThan(90);
+    // The same again: every feature from the cache.
+    expect(await trainHead(page)).toContain(
+      `features of ${IMAGES} images: 0 computed, ${IMAGES} from the cache`,
+    );
+    // Class 2: the cache has none of these features (its key carries the class).
+    await pickClass(page, 2);
+    await openHeads(page);
+    expect(await trainHead(page)).toContain(
+      `features of ${IMAGES} images: ${IMAGES} computed, 0 from the cache`,
+    );
+    const names = await page
+      .getByTestId('saved-heads')
+      .locator('tbody tr td:nth-child(2)')
+      .allInnerTexts();
+    const underTwo = 'Linear, pool 2 · block 1 · t=10 · y: class 2';
+    const underFive = 'Linear, pool 2 · block 1 · t=10 · y: class 5';
+    expect(names).toEqual([underTwo, underFive, underFive]);
+    const file = await exportHead(page, underTwo);
+    expect(file).toMatchObject({
+      format: 'diffprobe-head',
+      model: { id: 'class-tiny' },
+      block: 1,
+      t: 10,
+      conditioning: [{ name: 'y', role: 'class', class: 2 }],
+    });
+
+    // The class-2 head is refused while the model feeds class 5 (a dropped image).
+    await pickClass(page, 5);
+    await openHeads(page);
+    await page.getByTestId('classify-input').setInputFiles({
+      name: 'dark.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(flatPng(8, 8, 20)),
+    });
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Messages' }).innerText())
+      .toContain(
+        `dark.png could not be classified: ${underTwo} was trained with y: class 2; the model now feeds y: class 5.`,
+      );
+
+    // The sweep: every block × 2 timesteps under class 5, and its grid says so.
+    await page.getByTestId('sweep-ts').fill('10, 300');
+    await page.getByTestId('sweep-epochs').fill('3');
+    const sweep = await runSweep(page);
+    expect(sweep).toMatchObject({
+      status: 'done',
+      images: { train: 100, test: 20 },
+      timesteps: [10, 300],
+      cells: 8,
+      conditioning: [{ name: 'y', role: 'class', class: 5 }],
+    });
+    expect(await page.getByTestId('sweep-heatmap').locator('rect').count()).toBe(8);
+    const note = page.getByTestId('sweep-conditioning');
+    expect(await note.innerText()).toBe('Features under y: class 5');
+    // Another class: the grid is flagged as computed under class 5 …
+    await pickClass(page, 7);
+    await openHeads(page);
+    expect(await note.getAttribute('data-same')).toBe('false');
+    expect(await note.innerText()).toBe(
+      'Features under y: class 5 — the model now feeds y: class 7; run the sweep again for it',
+    );
+    // … and a sweep under class 7 computes its features afresh.
+    const again = await runSweep(page);
+    expect(again.conditioning).toEqual([{ name: 'y', role: 'class', class: 7 }]);
+    expect(again.fromCache).toBe(0);
+    expect(again.computed).toBe(again.passes);
+    expect(await note.innerText()).toBe('Features under y: class 7');
+
+    // CKA (block × block) on the conditional model: its title names the class.
+    await page.getByRole('tab', { name: 'CKA' }).click();
+    await page.getByLabel('number of images').selectOption('100');
+    await page.getByRole('button', { name: 'Compute CKA' }).click();
+    const matrix = page.getByTestId('cka-matrix');
+    await matrix.waitFor({ timeout: 120_000 });
+    expect(await matrix.getAttribute('aria-label')).toMatch(
+      /^block × block at t = 90, pool 2, n = 100, y: class 7\./,
+    );
+    await close();
+  });
+
+  it('text-conditional: a head trains on a loaded context and its export keeps the digest; a wrong-shape context is refused and nothing changes', async () => {
+    const { page, close } = await setup(browser, { size: 8, classInput: false }, 'ctx-tiny');
+    const values = new Float32Array(6).fill(0.5);
+    const digest = createHash('sha256').update(Buffer.from(values.buffer)).digest('hex');
+    const file = page.getByLabel('Context .npy for ctx');
+    await file.setInputFiles({
+      name: 'prompt.npy',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(encodeNpy(values, [2, 3])),
+    });
+    await expect.poll(() => page.getByTestId('context-source-ctx').innerText()).toBe('prompt.npy');
+    await openHeads(page, 2);
+    await page.getByTestId('head-epochs').fill('10');
+    const status = await trainHead(page);
+    expect(status).toMatch(new RegExp(`features of ${IMAGES} images: \\d+ computed`));
+    const name = 'Linear, pool 2 · block 2 · t=10 · ctx: prompt.npy';
+    expect(
+      await page.getByTestId('saved-heads').locator('tbody tr td:nth-child(2)').allInnerTexts(),
+    ).toEqual([name]);
+    expect(await exportHead(page, name)).toMatchObject({
+      model: { id: 'ctx-tiny' },
+      conditioning: [{ name: 'ctx', role: 'context', context: 'prompt.npy', digest }],
+    });
+
+    // A context of the wrong shape: a clear message; the model, the dataset and the context stay.
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await file.setInputFiles({
+      name: 'wrong.npy',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(encodeNpy(new Float32Array(12), [3, 4])),
+    });
+    await expect
+      .poll(() => page.getByTestId('conditioning-message').innerText())
+      .toContain("wrong.npy has shape [3, 4]; this model's context takes [2, 3]");
+    expect(await page.getByTestId('context-source-ctx').innerText()).toBe('prompt.npy');
+    expect(await factsTitle(page)).toContain('ctx-tiny');
+    expect((await current(page)).name).toBe('twotone');
+    // The features are those of prompt.npy still: all from the cache.
+    await openHeads(page);
+    expect(await trainHead(page)).toContain(
+      `features of ${IMAGES} images: 0 computed, ${IMAGES} from the cache`,
+    );
+    await close();
+  });
+});
