@@ -200,6 +200,20 @@ describe('heads, the sweep and CKA on conditional models', () => {
     expect(again.computed).toBe(again.passes);
     expect(await note.innerText()).toBe('Features under y: class 7');
 
+    // Each image's own label, turned on explicitly: other features again, and the head says so.
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await page.getByRole('checkbox', { name: "Use each image's own label" }).check();
+    await openHeads(page);
+    expect(await trainHead(page)).toContain(
+      `features of ${IMAGES} images: ${IMAGES} computed, 0 from the cache`,
+    );
+    const ownName = "Linear, pool 2 · block 1 · t=10 · y: each image's own label";
+    expect(await exportHead(page, ownName)).toMatchObject({
+      conditioning: [{ name: 'y', role: 'class', class: 'own-label' }],
+    });
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await page.getByRole('checkbox', { name: "Use each image's own label" }).uncheck();
+
     // CKA (block × block) on the conditional model: its title names the class.
     await page.getByRole('tab', { name: 'CKA' }).click();
     await page.getByLabel('number of images').selectOption('100');
@@ -212,17 +226,23 @@ describe('heads, the sweep and CKA on conditional models', () => {
     await close();
   });
 
-  it('text-conditional: a head trains on a loaded context and its export keeps the digest; a wrong-shape context is refused and nothing changes', async () => {
+  it('text-conditional: a head and the sweep on a loaded context, the export keeps its digest; a wrong-shape context is refused and nothing changes', async () => {
     const { page, close } = await setup(browser, { size: 8, classInput: false }, 'ctx-tiny');
     const values = new Float32Array(6).fill(0.5);
     const digest = createHash('sha256').update(Buffer.from(values.buffer)).digest('hex');
     const file = page.getByLabel('Context .npy for ctx');
-    await file.setInputFiles({
-      name: 'prompt.npy',
-      mimeType: 'application/octet-stream',
-      buffer: Buffer.from(encodeNpy(values, [2, 3])),
-    });
-    await expect.poll(() => page.getByTestId('context-source-ctx').innerText()).toBe('prompt.npy');
+    const loadPrompt = async (v: Float32Array) => {
+      await page.getByRole('tab', { name: 'Explorer' }).click();
+      await file.setInputFiles({
+        name: 'prompt.npy',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(encodeNpy(v, [2, 3])),
+      });
+      await expect
+        .poll(() => page.getByTestId('conditioning-summary').innerText())
+        .toMatch(/ctx: prompt\.npy \[2, 3\]$/);
+    };
+    await loadPrompt(values);
     await openHeads(page, 2);
     await page.getByTestId('head-epochs').fill('10');
     const status = await trainHead(page);
@@ -235,6 +255,16 @@ describe('heads, the sweep and CKA on conditional models', () => {
       model: { id: 'ctx-tiny' },
       conditioning: [{ name: 'ctx', role: 'context', context: 'prompt.npy', digest }],
     });
+    // The sweep (one t) under the loaded context.
+    await page.getByTestId('sweep-ts').fill('10');
+    await page.getByTestId('sweep-epochs').fill('2');
+    const sweep = await runSweep(page);
+    expect(sweep).toMatchObject({
+      cells: 4,
+      conditioning: [{ name: 'ctx', role: 'context', context: 'prompt.npy', digest }],
+    });
+    const note = page.getByTestId('sweep-conditioning');
+    expect(await note.innerText()).toBe('Features under ctx: prompt.npy [2, 3]');
 
     // A context of the wrong shape: a clear message; the model, the dataset and the context stay.
     await page.getByRole('tab', { name: 'Explorer' }).click();
@@ -254,6 +284,12 @@ describe('heads, the sweep and CKA on conditional models', () => {
     expect(await trainHead(page)).toContain(
       `features of ${IMAGES} images: 0 computed, ${IMAGES} from the cache`,
     );
+    expect(await note.getAttribute('data-same')).toBe('true');
+    // Another prompt.npy (other values, the same name): the sweep's grid is flagged by digest.
+    await loadPrompt(new Float32Array(6).fill(1));
+    await openHeads(page);
+    expect(await note.getAttribute('data-same')).toBe('false');
+    expect(await note.innerText()).toMatch(/the model now feeds ctx: prompt\.npy \[2, 3\]; run/);
     await close();
   });
 });

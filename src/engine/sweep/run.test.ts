@@ -153,7 +153,10 @@ describe('the sweep on a conditional model', () => {
     const { store, sweep } = setup({ unet, store: storeWithClassModel(3) });
     const run = sweep.runSweep();
     await until(() => unet.calls.length === 1);
-    expect(store.getState().heads.sweep.conditioning).toBe('y: class 3');
+    expect(store.getState().heads.sweep.conditioning).toEqual({
+      text: 'y: class 3',
+      key: '|y=c3',
+    });
     // The class changes while the first t is extracted: the sweep keeps class 3.
     pickClass(store, 7);
     gate.resolve();
@@ -165,7 +168,7 @@ describe('the sweep on a conditional model', () => {
     expect(sweep.lastSweepStats()?.conditioning).toEqual([{ name: 'y', role: 'class', class: 3 }]);
     expect(store.getState().heads.sweep).toMatchObject({
       status: 'done',
-      conditioning: 'y: class 3',
+      conditioning: { text: 'y: class 3', key: '|y=c3' },
     });
   });
 
@@ -173,7 +176,7 @@ describe('the sweep on a conditional model', () => {
     const { store, sweep } = setup();
     await sweep.runSweep();
     expect(sweep.lastSweepStats()?.conditioning).toEqual([]);
-    expect(store.getState().heads.sweep.conditioning).toBe('');
+    expect(store.getState().heads.sweep.conditioning).toBeNull();
   });
 });
 

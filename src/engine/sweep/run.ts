@@ -4,6 +4,7 @@
  * while this t's probes train in the heads worker (schedule.ts).
  */
 import {
+  conditioningKey,
   conditioningRecord,
   describeConditioning,
   type Conditioning,
@@ -188,7 +189,12 @@ export function createSweepController(deps: SweepDeps) {
       fraction: 0,
       detail: 'Loading the dataset…',
       error: null,
-      conditioning: planned.conditioning.length ? describeConditioning(planned.conditioning) : '',
+      conditioning: planned.conditioning.length
+        ? {
+            text: describeConditioning(planned.conditioning),
+            key: conditioningKey(planned.conditioning),
+          }
+        : null,
     });
     try {
       await execute(planned, sweep, options, progress, job.signal);

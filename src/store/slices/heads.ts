@@ -65,8 +65,11 @@ export interface SweepState {
   featureMs: number;
   trainMs: number;
   totalMs: number;
-  /** The conditioning of the grid's features, in words ('' for an unconditional model). */
-  conditioning: string;
+  /**
+   * The conditioning of the grid's features, in words and as the feature cache keys it (which
+   * tells two context files apart by digest); null for an unconditional model.
+   */
+  conditioning: { text: string; key: string } | null;
 }
 
 export interface HeadsState {
@@ -127,7 +130,7 @@ export const createHeadsSlice: StateCreator<AppState, [], [], HeadsSlice> = (set
       featureMs: 0,
       trainMs: 0,
       totalMs: 0,
-      conditioning: '',
+      conditioning: null,
     },
   },
   setHeads: (patch) => set((s) => ({ heads: { ...s.heads, ...patch } })),

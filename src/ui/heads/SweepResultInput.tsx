@@ -30,7 +30,7 @@ export function SweepResultInput({ sha256, busy }: { sha256: string | null; busy
         trainMs: 0,
         totalMs: 0,
         // `diffprobe sweep` runs unconditional models only.
-        conditioning: '',
+        conditioning: null,
       });
       setNote({
         grid: drawn,

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { bestCell, parseTimesteps, sweepCurves } from '../../core/heads/sweep';
 import { POOL_SIZES } from '../../core/heads/spec';
 import type { ModelManifest } from '../../core/manifest/types';
-import { describeConditioning } from '../../core/conditioning/conditioning';
+import { conditioningKey, describeConditioning } from '../../core/conditioning/conditioning';
 import { cancelSweep, runSweep } from '../../engine/app';
 import { activeConditioning } from '../../engine/conditioning/controls';
 import { useAppStore } from '../../store';
@@ -24,6 +24,8 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
   const trainable = useAppStore((s) => s.datasets.trainable);
   // What the model feeds now, to flag a grid computed under another conditioning.
   const feeding = useAppStore((s) => describeConditioning(activeConditioning(s)));
+  const feedingKey = useAppStore((s) => conditioningKey(activeConditioning(s)));
+  const same = sweep.conditioning?.key === feedingKey;
   const best = sweep.grid ? bestCell(sweep.grid) : null;
   const curves = useMemo(() => (sweep.grid ? sweepCurves(sweep.grid) : null), [sweep.grid]);
   const byBlock = useMemo(
@@ -142,13 +144,12 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
       )}
       {sweep.grid && sweep.conditioning && (
         <p
-          className={feeding === sweep.conditioning ? 'muted' : 'error-text'}
+          className={same ? 'muted' : 'error-text'}
           data-testid="sweep-conditioning"
-          data-same={feeding === sweep.conditioning}
+          data-same={same}
         >
-          Features under {sweep.conditioning}
-          {feeding !== sweep.conditioning &&
-            ` — the model now feeds ${feeding}; run the sweep again for it`}
+          Features under {sweep.conditioning.text}
+          {!same && ` — the model now feeds ${feeding}; run the sweep again for it`}
         </p>
       )}
       {sweep.grid && (
