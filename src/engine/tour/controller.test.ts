@@ -79,6 +79,8 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 describe('the tour controller', () => {
   it('opens each step’s panel and sets what the step shows there', async () => {
     const { store, tour } = setup();
+    // A sweep run earlier on a conditional model: its conditioning is not the tour grid's.
+    store.getState().setSweep({ conditioning: { text: 'y: class 3', key: '|y=c3' } });
     tour.startTour();
     await flush();
     let s = store.getState();
@@ -96,6 +98,7 @@ describe('the tour controller', () => {
     expect(s.heads.sweep.status).toBe('done');
     expect(s.heads.sweep.grid).toEqual({ blocks, ts: [10, 90], acc: DATA.sweep.acc });
     expect(s.heads.sweep.detail).toMatch(/^Precomputed/);
+    expect(s.heads.sweep.conditioning).toBeNull();
     tour.next();
     s = store.getState();
     expect(s.panel).toBe('cka');

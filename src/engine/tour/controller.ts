@@ -48,6 +48,7 @@ function showSweep(s: AppState, data: TourData): void {
     featureMs: 0,
     trainMs: 0,
     totalMs: 0,
+    conditioning: null, // the built-in model has no class or context input
   });
 }
 
