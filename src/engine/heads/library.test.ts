@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serializeHead, type TrainedHead } from '../../core/heads/format';
 import { sampleHead } from '../../../test/sampleHead';
-import { storeWithModel } from '../testing/fakes';
+import { storeWithClassModel, storeWithModel } from '../testing/fakes';
 import { createHeadLibrary, type HeadConflictChoice } from './library';
 import { headInfo } from './outcome';
 import type { headsStorage } from './storage';
@@ -65,24 +65,37 @@ describe('importing a head whose id is stored', () => {
 });
 
 describe('classifying a dropped image with a stored head', () => {
-  function classifier(conditioning?: TrainedHead['conditioning']) {
+  function classifier(conditioning?: TrainedHead['conditioning'], store = storeWithModel()) {
     const head = {
       ...sampleHead('linear'),
       model: { id: 'tiny-unet', sha256: 'abc' },
       ...(conditioning ? { conditioning } : {}),
     };
     const { storage } = memoryStorage([head]);
+    const extracted: unknown[] = [];
     const lib = createHeadLibrary({
-      store: storeWithModel(),
-      unet: { extract: async () => Promise.reject(new Error('extract reached')) },
+      store,
+      unet: {
+        extract: async (_items, _req, _onBatch, options) => {
+          extracted.push(options?.conditioning);
+          return Promise.reject(new Error('extract reached'));
+        },
+      },
       heads: { predict: async () => Promise.reject(new Error('unused')) },
       storage,
     });
-    return () => lib.classifyImage(head.id, new Float32Array(4));
+    const run = () => lib.classifyImage(head.id, new Float32Array(4));
+    return Object.assign(run, { extracted });
   }
 
   it('runs the model when the head was trained with the conditioning fed now (none)', async () => {
     await expect(classifier()()).rejects.toThrow('extract reached');
+  });
+
+  it('runs the model with the class the head was trained with', async () => {
+    const run = classifier([{ name: 'y', role: 'class', class: 3 }], storeWithClassModel(3));
+    await expect(run()).rejects.toThrow('extract reached');
+    expect(run.extracted).toEqual([[expect.objectContaining({ name: 'y', id: 3 })]]);
   });
 
   it('refuses a head trained with another class, saying both', async () => {

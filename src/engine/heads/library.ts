@@ -134,7 +134,8 @@ export function createHeadLibrary(deps: {
       throw new Error(`this head needs the model ${head.model.id}; load it first`);
     // The features must be the ones the head learnt from: the same conditioning inputs.
     const trained = head.conditioning ?? [];
-    const feeding = conditioningRecord(activeConditioning(store.getState()));
+    const cond = activeConditioning(store.getState());
+    const feeding = conditioningRecord(cond);
     if (trained.some((r) => r.class === 'own-label'))
       throw new Error(
         `${head.name} was trained on each image's own label as its class input, which a dropped image does not have`,
@@ -157,7 +158,8 @@ export function createHeadLibrary(deps: {
       (batch) => {
         rows = batch.blocks[head.block]!.data;
       },
-      { useCache: false },
+      // The conditioning just checked against the head's, not whatever the panel says later.
+      { useCache: false, conditioning: cond },
     );
     if (!rows) throw new Error('the model returned no features');
     const logits = await heads.predict(
