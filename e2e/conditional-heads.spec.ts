@@ -128,6 +128,7 @@ describe('heads, the sweep and CKA on conditional models', () => {
     await openHeads(page, 1);
     await page.getByTestId('head-epochs').fill('10');
 
+    expect(await page.getByTestId('conditioning-note').innerText()).toMatch(/fed y: class 5 \(/);
     // Class 5: the head trains and tells dark from light.
     const first = await trainHead(page);
     expect(first).toMatch(new RegExp(`features of ${IMAGES} images: \\d+ computed`));
@@ -218,6 +219,7 @@ describe('heads, the sweep and CKA on conditional models', () => {
     await page.getByRole('tab', { name: 'CKA' }).click();
     await page.getByLabel('number of images').selectOption('100');
     await page.getByRole('button', { name: 'Compute CKA' }).click();
+    expect(await page.getByTestId('conditioning-note').innerText()).toMatch(/fed y: class 7 \(/);
     const matrix = page.getByTestId('cka-matrix');
     await matrix.waitFor({ timeout: 120_000 });
     expect(await matrix.getAttribute('aria-label')).toMatch(

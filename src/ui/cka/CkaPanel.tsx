@@ -1,5 +1,6 @@
 import { cancelCka, cancelCkaMap, runCka, showCkaMap } from '../../engine/app';
 import { useAppStore } from '../../store';
+import { ConditioningNote } from '../model/ConditioningNote';
 import { CkaControls } from './CkaControls';
 import { MatrixView } from './MatrixView';
 import { ClassMapView } from './ClassMapView';
@@ -21,6 +22,7 @@ export function CkaPanel() {
         images: 1 means the same up to rotation and scale, 0 unrelated. Click a cell for a 2-D map
         of that row&apos;s features.
       </p>
+      <ConditioningNote />
       {!diffusion ? (
         <p className="muted">Load a diffusion U-Net with a manifest to compare its blocks.</p>
       ) : (

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { loadSavedHeads } from '../../engine/app';
 import { readClasses } from '../../engine/app';
 import { useAppStore } from '../../store';
+import { ConditioningNote } from '../model/ConditioningNote';
 import { HeadConfig } from './HeadConfig';
 import { LiveClassify } from './LiveClassify';
 import { SavedHeads } from './SavedHeads';
@@ -28,6 +29,7 @@ export function HeadsPanel() {
         Train the paper’s heads on one block’s frozen features at one timestep, on the current
         dataset.
       </p>
+      <ConditioningNote />
       {!diffusion && (
         <p className="error-text">Load a diffusion U-Net to train heads on its features.</p>
       )}
