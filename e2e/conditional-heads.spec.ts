@@ -125,6 +125,9 @@ describe('heads, the sweep and CKA on conditional models', () => {
   it('class-conditional: heads under two classes are other features, named and exported with their class; the sweep and CKA record it', async () => {
     const { page, close } = await setup(browser, { size: 8, contextInput: false }, 'class-tiny');
     await pickClass(page, 5);
+    // The panel's block (12 on the built-in model) becomes this model's middle block.
+    await page.getByRole('tab', { name: 'Heads' }).click();
+    await expect.poll(() => page.getByTestId('head-block').inputValue()).toBe('3');
     await openHeads(page, 1);
     await page.getByTestId('head-epochs').fill('10');
 

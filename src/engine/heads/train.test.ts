@@ -4,6 +4,7 @@ import {
   deferred,
   fakeHeads,
   fakeUnet,
+  MANIFEST,
   pickClass,
   storeWithClassModel,
   storeWithModel,
@@ -11,7 +12,7 @@ import {
   until,
 } from '../testing/fakes';
 import type { TrainedHead } from '../../core/heads/format';
-import { createHeadTrainer } from './train';
+import { createHeadTrainer, headBlockFor } from './train';
 
 function setup(unet = fakeUnet(), heads = fakeHeads(), store = storeWithModel()) {
   store.getState().setHeads({ block: 2, t: 10 });
@@ -137,5 +138,20 @@ describe('head training', () => {
     expect(store.getState().notices.at(-1)?.text).toBe(
       'Load a diffusion U-Net with a manifest first.',
     );
+  });
+});
+
+describe('the head block on another model', () => {
+  it('keeps a block the model has, else takes its middle block', () => {
+    expect(headBlockFor(MANIFEST, 2)).toBe(2);
+    expect(headBlockFor(MANIFEST, 12)).toBe(2);
+    const withMiddle = {
+      blocks: [1, 2, 3, 4].map((index) => ({
+        ...MANIFEST.blocks[0]!,
+        index,
+        stage: index === 3 ? ('middle' as const) : ('encoder' as const),
+      })),
+    };
+    expect(headBlockFor(withMiddle, 12)).toBe(3);
   });
 });

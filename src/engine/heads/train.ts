@@ -49,6 +49,18 @@ export function trainProblem(manifest: DiffusionManifest, heads: HeadsState): st
   }
 }
 
+/**
+ * The block the panel's head should use on this model: `block` where the model has it, else its
+ * middle block (a model with other blocks than the last one's: the select would show a block
+ * the state does not hold, and training would be refused).
+ */
+export function headBlockFor(manifest: Pick<DiffusionManifest, 'blocks'>, block: number): number {
+  const { blocks } = manifest;
+  if (blocks.length === 0 || blocks.some((b) => b.index === block)) return block;
+  const middle = blocks.find((b) => b.stage === 'middle');
+  return (middle ?? blocks[Math.floor(blocks.length / 2)]!).index;
+}
+
 /** Trains the heads panel's head on the loaded model; a second call cancels the first. */
 export function createHeadTrainer(deps: HeadTrainerDeps) {
   const { store } = deps;

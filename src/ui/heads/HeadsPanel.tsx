@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { loadSavedHeads } from '../../engine/app';
 import { readClasses } from '../../engine/app';
+import { headBlockFor } from '../../engine/heads/train';
 import { useAppStore } from '../../store';
 import { ConditioningNote } from '../model/ConditioningNote';
 import { HeadConfig } from './HeadConfig';
@@ -22,6 +23,14 @@ export function HeadsPanel() {
   useEffect(() => {
     if (modelId) void readClasses();
   }, [modelId]);
+  // Another model's blocks: keep the chosen block where it has one, else take its middle block.
+  const block = useAppStore((s) => s.heads.block);
+  const setHeads = useAppStore((s) => s.setHeads);
+  useEffect(() => {
+    if (!diffusion) return;
+    const fit = headBlockFor(diffusion, block);
+    if (fit !== block) setHeads({ block: fit });
+  }, [diffusion, block, setHeads]);
   return (
     <section className="heads-panel" aria-labelledby="heading-heads">
       <h2 id="heading-heads">Heads</h2>
