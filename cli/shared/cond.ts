@@ -190,7 +190,11 @@ function pairSpecs(
   }
   const missing = unfillable(roles, 'cli', seen);
   if (missing.length) throw new CliError(unfillableMessage(model.path, missing, 'cli'));
-  return specs.map((spec) => ({ input: byName.get(spec.name)!, spec }));
+  // In the model's input order, whatever the order of the flags: the same values, the same key.
+  return roles.flatMap((input) => {
+    const spec = specs.find((s) => s.name === input.name);
+    return spec ? [{ input, spec }] : [];
+  });
 }
 
 /**

@@ -68,17 +68,16 @@ export async function runQueued(
   try {
     await events.waitUntilReady();
     const jobs = shardJobs(plan);
-    const conditioning = plan.conditioning ? { conditioning: recordOfJson(plan.conditioning) } : {};
     const retry = { attempts: 5, backoff: { type: 'exponential' as const, delay: 1000 } };
     const tree = await flows.add({
       name: 'probes',
       queueName: QUEUE_NAME,
       data: { planFile, store } satisfies ProbesData,
       opts: { ...retry, removeOnComplete: false },
-      children: jobs.map((job) => ({
+      children: shardJobData(plan, planFile, store).map((data) => ({
         name: 'shard',
         queueName: QUEUE_NAME,
-        data: { planFile, store, job, ...conditioning } satisfies ShardData,
+        data,
         opts: { ...retry, failParentOnFailure: true },
       })),
     });
@@ -126,6 +125,12 @@ async function childReason(message: string, connection: Redis): Promise<string |
   } finally {
     await queue.close();
   }
+}
+
+/** The data of a plan's shard jobs, as it travels through Redis. */
+export function shardJobData(plan: SweepPlan, planFile: string, store: string): ShardData[] {
+  const conditioning = plan.conditioning ? { conditioning: recordOfJson(plan.conditioning) } : {};
+  return shardJobs(plan).map((job) => ({ planFile, store, job, ...conditioning }));
 }
 
 /** A shard job's conditioning must be its plan's: the values a worker feeds come from the plan. */
