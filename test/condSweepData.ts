@@ -1,5 +1,5 @@
 /**
- * A conditional model folder (test/condUnet.ts: block_1 = x + y, block_2 = block_1 + mean(ctx))
+ * Conditional model folders (test/condUnet.ts: block_1 = x + y, block_2 = block_1 + mean(ctx))
  * and a tiny two-class image folder for the sweep's and cka-matrix's --cond tests, with context
  * files of the right shape, of the wrong one and one per image.
  */
@@ -11,6 +11,8 @@ import { condManifest, condModel } from './condUnet';
 
 export interface CondSweepData {
   model: string;
+  /** The same model with block_4 = Relu(block_3) */
+  reluModel: string;
   images: string;
   /** [2, 3] of 0.5 */
   ctx: string;
@@ -18,6 +20,8 @@ export interface CondSweepData {
   ctxCopy: string;
   /** [2, 3] of 1.5 */
   ctxOther: string;
+  /** [2, 3] of −0.6 */
+  ctxNeg: string;
   /** [3, 4]: the wrong shape */
   ctxWrong: string;
   /** [3, 2, 3]: one context per image (extract only) */
@@ -25,11 +29,16 @@ export interface CondSweepData {
 }
 
 export function writeCondSweepData(root: string): CondSweepData {
-  const model = join(root, 'model');
-  mkdirSync(model, { recursive: true });
-  const bytes = condModel();
-  writeFileSync(join(model, 'model.onnx'), bytes);
-  writeFileSync(join(model, 'manifest.json'), JSON.stringify(condManifest(bytes)));
+  const folder = (name: string, relu: boolean): string => {
+    const dir = join(root, name);
+    mkdirSync(dir, { recursive: true });
+    const bytes = condModel({ relu });
+    writeFileSync(join(dir, 'model.onnx'), bytes);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(condManifest(bytes)));
+    return dir;
+  };
+  const model = folder('model', false);
+  const reluModel = folder('relu-model', true);
   const images = join(root, 'images');
   for (const [c, cls] of ['bright', 'dark'].entries()) {
     mkdirSync(join(images, cls), { recursive: true });
@@ -55,10 +64,12 @@ export function writeCondSweepData(root: string): CondSweepData {
   };
   return {
     model,
+    reluModel,
     images,
     ctx: npy('ctx.npy', [2, 3], () => 0.5),
     ctxCopy: npy('same-values.npy', [2, 3], () => 0.5),
     ctxOther: npy('ctx-other.npy', [2, 3], () => 1.5),
+    ctxNeg: npy('ctx-neg.npy', [2, 3], () => -0.6),
     ctxWrong: npy('ctx-wrong.npy', [3, 4], () => 0),
     ctxRows: npy('ctx-rows.npy', [3, 2, 3], (i) => Math.floor(i / 6)),
   };
