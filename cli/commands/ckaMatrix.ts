@@ -4,7 +4,8 @@
  * from `extract` (the same seeded noise, one forward pass per batch for every block, pooled p×p)
  * into a temporary folder; the matrix is computed in float64 (src/core/cka/gramDots.ts).
  * Writes <file> as JSON (labels, values, settings, the encoder/mirror comparison) and the same
- * matrix as CSV next to it (<file> with .csv).
+ * matrix as CSV next to it (<file> with .csv). `--cond` feeds a conditional model's inputs (one
+ * value for every image, recorded in the JSON as exported heads record it).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,9 @@
  * computes every (shard, t) that the store does not already hold — in this process, or queued
  * for `diffprobe worker`s with --queue — then trains one linear probe per (block, t) with the
  * app's trainer and writes sweep.json, sweep.csv and heatmap.png. Rerunning the same command
- * after a crash resumes: shards already stored are not computed again.
+ * after a crash resumes: shards already stored are not computed again. A conditional model's
+ * inputs get `--cond` values (one for every image, as the app's conditioning), which enter the
+ * plan, the shard keys and sweep.json.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
