@@ -66,6 +66,8 @@ export function planConditioning(plan: Pick<SweepPlan, 'conditioning'>): Conditi
     throw new CliError(`the sweep plan's conditioning: ${firstLine(e)}`);
   }
   for (const c of cond) {
+    if (c.kind === 'class' && c.ownLabel)
+      throw new CliError(`the sweep plan feeds '${c.name}' each image's own label; give one class`);
     if (
       c.kind === 'context' &&
       c.source.kind === 'file' &&

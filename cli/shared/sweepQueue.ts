@@ -3,9 +3,10 @@
  * that a worker computes into the store (ShardRunner), its parent the probe training
  * (trainProbes), which BullMQ runs once every child has finished. Jobs carry the plan file's
  * path, their (shard, t) and the conditioning's record: the plan (with any context values), the
- * model, the images and the store sit on a filesystem every machine reaches. A worker that dies stops renewing its job's lock; BullMQ's
- * stalled-job check hands the job to another worker, and since a shard file is written
- * atomically under its own name, a job that runs twice writes the same file.
+ * model, the images and the store sit on a filesystem every machine reaches. A worker that dies
+ * stops renewing its job's lock; BullMQ's stalled-job check hands the job to another worker,
+ * and since a shard file is written atomically under its own name, a job that runs twice writes
+ * the same file.
  */
 import { readFileSync } from 'node:fs';
 import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
