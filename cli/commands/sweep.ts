@@ -22,6 +22,7 @@ import {
   type SweepPlan,
 } from '../../src/core/sweep/sweepPlan';
 import { resultGrid, type SweepResult } from '../../src/core/sweep/result';
+import { describeConditioningRecord } from '../../src/core/conditioning/conditioning';
 import { conditioningToJson, recordOfJson } from '../../src/core/conditioning/conditioningJson';
 import { appConditioning } from '../shared/cond';
 import { CliError } from '../shared/errors';
@@ -157,7 +158,11 @@ export async function sweep(
   );
   io.err(
     `sweep: ${plan.items.length} images (${plan.split.kind} split), ${plan.classes.length} classes, ` +
-      `${plan.blocks.length} blocks × ${plan.ts.length} t, ${plan.shards.length} shards → ${jobs.length} jobs\n`,
+      `${plan.blocks.length} blocks × ${plan.ts.length} t, ${plan.shards.length} shards → ${jobs.length} jobs` +
+      (plan.conditioning
+        ? `; conditioning ${describeConditioningRecord(recordOfJson(plan.conditioning))}`
+        : '') +
+      '\n',
   );
   let computed = 0;
   let stored = 0;

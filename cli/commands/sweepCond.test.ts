@@ -83,8 +83,12 @@ describe('diffprobe sweep --cond', () => {
   }, 60_000);
 
   it('reuses the shards of the same conditioning (the same context values under another name too)', async () => {
-    const again = await sweep(opts(join(tmp, 'y3-again'), ['y=3', `ctx=${d.ctx}`]));
+    const err: string[] = [];
+    const again = await sweep(opts(join(tmp, 'y3-again'), ['y=3', `ctx=${d.ctx}`]), {
+      err: (t) => err.push(t),
+    });
     expect(again.jobs).toEqual({ total: 6, computed: 0, stored: 6 });
+    expect(err.join('')).toContain('6 jobs; conditioning y: class 3, ctx: ctx.npy\n');
     const copy = await sweep(opts(join(tmp, 'y3-copy'), [`ctx=${d.ctxCopy}`, 'y=3']));
     expect(copy.jobs).toEqual({ total: 6, computed: 0, stored: 6 });
     const other = await sweep(opts(join(tmp, 'y3-other'), ['y=3', `ctx=${d.ctxOther}`]));

@@ -107,6 +107,9 @@ describe.skipIf(!REDIS)('diffprobe sweep --queue (BullMQ on a loopback redis-ser
       parseSweepArgs([...args(join(tmp, 'cond-q')), '--queue', redis.url]),
     );
     expect(queued.jobs).toEqual({ total: 6, computed: 6, stored: 0 });
+    expect(worker.lines).toContainEqual(
+      expect.stringMatching(/^worker: start shard \d+ t=\d+, y: class 3, ctx: ctx\.npy/),
+    );
     await sweep(parseSweepArgs(args(join(tmp, 'cond-l'))));
     const read = (out: string) =>
       parseSweepResult(JSON.parse(readFileSync(join(tmp, `cond-${out}`, 'sweep.json'), 'utf8')));

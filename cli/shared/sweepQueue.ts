@@ -176,7 +176,8 @@ export function startWorker(
     if (job.name === 'shard') {
       const d = job.data as ShardData;
       const what = `shard ${d.job.shard} t=${d.job.t}`;
-      log(`worker: start ${what} (job ${job.id})`);
+      const cond = d.conditioning?.length ? `, ${describeConditioningRecord(d.conditioning)}` : '';
+      log(`worker: start ${what}${cond} (job ${job.id})`);
       const t0 = performance.now();
       const runner = runnerFor(d.planFile, d.store);
       checkJobConditioning(d, runner.plan);
