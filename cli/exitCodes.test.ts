@@ -19,6 +19,10 @@ describe('diffprobe on bad input', () => {
     [[...EXTRACT, '--blocks', '1', '--batch', '99999'], /--batch needs an integer from 1 to 4096/],
     [[...EXTRACT, '--blocks', '1', '--pool', '1e3'], /--pool needs an integer from 0 to 1024/],
     [['cka', '--a', 'no-such.npy', '--b', 'no-such.npy'], /no-such\.npy/],
+    [
+      ['sweep', '--model', 'm', '--images', 'i', '--out', 'o', '--t', '5', '--cond', 'y'],
+      /--cond needs NAME=INTEGER or NAME=FILE\.npy, got "y"/,
+    ],
     [['frobnicate'], /unknown command/],
   ])(
     '%j fails with status 1 and one line',

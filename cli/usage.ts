@@ -59,11 +59,13 @@ commands:
 
   cka-matrix --model <folder | model.onnx> --images <folder | zip> --t N --out <file>
           [--pool P] [--seed S] [--split train|test] [--method linear|minibatch] [--batch B]
-          [--precision float64|mixed] [--threads N]
+          [--precision float64|mixed] [--threads N] [--cond NAME=INTEGER | NAME=FILE.npy …]
       The block × block CKA matrix of a diffusion U-Net: features of every block as extract
       computes them (one forward pass per batch), then CKA of every pair. Writes <file> as
-      JSON (labels, matrix, each encoder block against its mirrored decoder block) and the
-      matrix as CSV beside it (<file> with .csv). Progress on stderr.
+      JSON (labels, matrix, each encoder block against its mirrored decoder block, the
+      conditioning) and the matrix as CSV beside it (<file> with .csv). Progress on stderr.
+        --cond NAME=V  as extract's, one value for every image (a context .npy: [L, D] or
+                       [1, L, D])
         --precision    linear CKA's Gram products: float64 (default) or mixed (f32 products,
                        float64 sums: the browser's faster default, |ΔCKA| ~1e-9)
 
@@ -71,6 +73,7 @@ commands:
           [--blocks LIST] [--pool P] [--seed S] [--shard N] [--batch B] [--epochs E]
           [--recipe default|paper] [--test-percent Q] [--fit crop|pad] [--size N]
           [--threads N] [--store DIR] [--queue redis://HOST:PORT] [--no-progress]
+          [--cond NAME=INTEGER | NAME=FILE.npy …]
       The Heads panel's sweep, headless: a linear probe per (block, t) with the app's trainer
       and recipe (default: Adam, cosine, standardised; --recipe paper: SGD, StepLR; E epochs).
       Images (PNG, JPEG, WebP; files that do not decode are listed) keep the dataset's
@@ -88,6 +91,11 @@ commands:
         --epochs E     epochs per probe (default 10, as the panel; ${r('epochs')})
         --test-percent Q  share of each class in test without a split layout (default 20;
                        ${r('testPercent')})
+        --cond NAME=V  a conditioning input's value, as extract's, one for every image: a
+                       class id, or a context .npy of [L, D] or [1, L, D]. It is part of the
+                       shard keys (another class never reuses a shard) and of sweep.json
+                       (class id; context file name and sha256); queued jobs take the values
+                       from the plan, so workers need no copy of the .npy
         --queue URL    enqueue the sweep as a BullMQ flow on Redis for \`diffprobe worker\`s:
                        one job per (shard, t), the probe training as their parent; waits and
                        shows the jobs done across all workers. Model, images and store must be

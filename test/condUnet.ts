@@ -1,7 +1,8 @@
 /**
  * A tiny conditional "U-Net" with ADM module paths, for the CLI's and the app's conditioning
  * tests: block_1 = x + y (the class id, when there is a class input), block_2 = block_1 +
- * mean(ctx) (context [B, 2, 3], when there is one), block_3 = block_2 + t, block_4 = block_3.
+ * mean(ctx) (context [B, 2, 3], when there is one), block_3 = block_2 + t, block_4 = block_3
+ * (or Relu(block_3) with `relu`).
  */
 import { createHash } from 'node:crypto';
 import { buildModel } from '../src/core/onnx/build';
@@ -18,6 +19,11 @@ export interface CondUnetOptions {
    * inputs: an unconditional model of exactly the conditional one's work (for the bench).
    */
   constants?: boolean;
+  /**
+   * block_4 = Relu(block_3): a nonlinearity after the conditioning, so that a class changes how
+   * blocks relate (CKA), not only shifts them (default false).
+   */
+  relu?: boolean;
 }
 
 export function condModel(opts: CondUnetOptions = {}): Uint8Array {
@@ -80,7 +86,14 @@ export function condModel(opts: CondUnetOptions = {}): Uint8Array {
             },
         { name: '/time_embed/Reshape', opType: 'Reshape', inputs: ['t', 'r4'], outputs: ['tr'] },
         { name: '/middle_block/Add', opType: 'Add', inputs: ['h1', 'tr'], outputs: ['h2'] },
-        { name: '/output_blocks.0/Identity', opType: 'Identity', inputs: ['h2'], outputs: ['h3'] },
+        opts.relu
+          ? { name: '/output_blocks.0/Relu', opType: 'Relu', inputs: ['h2'], outputs: ['h3'] }
+          : {
+              name: '/output_blocks.0/Identity',
+              opType: 'Identity',
+              inputs: ['h2'],
+              outputs: ['h3'],
+            },
         { name: '/out/Identity', opType: 'Identity', inputs: ['h3'], outputs: ['eps'] },
       ],
       inputs: [

@@ -4,7 +4,8 @@
  * from `extract` (the same seeded noise, one forward pass per batch for every block, pooled p×p)
  * into a temporary folder; the matrix is computed in float64 (src/core/cka/gramDots.ts).
  * Writes <file> as JSON (labels, values, settings, the encoder/mirror comparison) and the same
- * matrix as CSV next to it (<file> with .csv).
+ * matrix as CSV next to it (<file> with .csv). `--cond` feeds a conditional model's inputs (one
+ * value for every image, recorded in the JSON as exported heads record it).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +14,16 @@ import { ckaMatrix } from '../../src/core/cka';
 import { linearCkaMatrix } from '../../src/core/cka/gramDots';
 import { matrixToCsv } from '../../src/core/cka/matrix';
 import { mirrorReport, type MirrorRow } from '../../src/core/cka/mirror';
+import {
+  conditioningRecord,
+  type ConditioningRecord,
+} from '../../src/core/conditioning/conditioning';
 import { choiceArg, intArg, valueArg } from '../shared/args';
+import { appConditioning, type CondSpec } from '../shared/cond';
 import { LIMITS } from '../shared/limits';
 import { CliError } from '../shared/errors';
 import { formatJson, type Io } from '../shared/io';
-import { openModel } from '../shared/model';
+import { openModel, resolveModel } from '../shared/model';
 import { CKA_METHODS, readRows, type CkaCliMethod } from './cka';
 import { extract, parseExtractArgs, type ExtractIo } from './extract';
 
@@ -34,6 +40,8 @@ export interface CkaMatrixOptions {
   threads: number;
   /** Linear CKA's Gram products: float64 throughout (default) or f32 products, float64 sums. */
   precision: 'float64' | 'mixed';
+  /** Values for conditioning inputs, one for every image (--cond as extract takes it). */
+  cond?: CondSpec[];
 }
 
 export interface CkaMatrixJson {
@@ -47,6 +55,8 @@ export interface CkaMatrixJson {
   method: CkaCliMethod;
   batch?: number;
   precision?: 'float64' | 'mixed';
+  /** What the conditioning inputs were fed (class id; context file name and sha256), if any. */
+  conditioning?: ConditioningRecord[];
   blocks: { index: number; stage: string; mirror: number | null; d: number }[];
   labels: string[];
   /** rows of the symmetric matrix, in block order. */
@@ -85,6 +95,7 @@ export function parseCkaMatrixArgs(args: readonly string[]): CkaMatrixOptions {
     threads: e.threads,
     precision,
     ...(e.split ? { split: e.split } : {}),
+    ...(e.cond ? { cond: e.cond } : {}),
   };
 }
 
@@ -121,6 +132,8 @@ export async function blockCkaMatrix(
   opts: CkaMatrixOptions,
   io: ExtractIo,
 ): Promise<CkaMatrixJson> {
+  // The app's conditioning (one value for every image), checked before any features are made.
+  const cond = opts.cond ? appConditioning(resolveModel(opts.model), opts.cond) : [];
   const dir = mkdtempSync(join(tmpdir(), 'diffprobe-cka-'));
   try {
     const t0 = performance.now();
@@ -138,6 +151,7 @@ export async function blockCkaMatrix(
         fit: 'crop',
         threads: opts.threads,
         ...(opts.split ? { split: opts.split } : {}),
+        ...(opts.cond ? { cond: opts.cond } : {}),
       },
       io,
     );
@@ -175,6 +189,7 @@ export async function blockCkaMatrix(
       seed: opts.seed,
       method: opts.method,
       ...(opts.method === 'minibatch' ? { batch: opts.batch } : { precision: opts.precision }),
+      ...(cond.length ? { conditioning: conditioningRecord(cond) } : {}),
       blocks: info.map((b, i) => ({ ...b, d: features[i]!.d })),
       labels,
       cka: rows,

@@ -8,8 +8,6 @@ import { condManifest, condModel } from '../../test/condUnet';
 import { main } from '../main';
 import type { IndexJson } from './extract';
 import { inspect } from './inspect';
-import { planSweep } from './sweep';
-import { parseSweepArgs } from './sweepArgs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'diffprobe-cond-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -150,15 +148,4 @@ describe('extract --cond', () => {
     const ok = await run(extractArgs(out, ['y=12', `ctx=${join(tmp, 'ctx.npy')}`], bare));
     expect(ok.status).toBe(0);
   }, 60_000);
-});
-
-describe('sweep on a conditional model', () => {
-  it('is refused with the inputs named and extract --cond pointed to', async () => {
-    const opts = parseSweepArgs([
-      ...['--model', folder, '--images', images, '--t', '10', '--out', join(tmp, 'sweep')],
-    ]);
-    await expect(planSweep(opts)).rejects.toThrow(
-      /sweep feeds no conditioning inputs yet \(y \(class\).*\); use extract --cond/,
-    );
-  });
 });

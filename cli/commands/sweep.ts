@@ -4,7 +4,9 @@
  * computes every (shard, t) that the store does not already hold — in this process, or queued
  * for `diffprobe worker`s with --queue — then trains one linear probe per (block, t) with the
  * app's trainer and writes sweep.json, sweep.csv and heatmap.png. Rerunning the same command
- * after a crash resumes: shards already stored are not computed again.
+ * after a crash resumes: shards already stored are not computed again. A conditional model's
+ * inputs get `--cond` values (one for every image, as the app's conditioning), which enter the
+ * plan, the shard keys and sweep.json.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -20,6 +22,9 @@ import {
   type SweepPlan,
 } from '../../src/core/sweep/sweepPlan';
 import { resultGrid, type SweepResult } from '../../src/core/sweep/result';
+import { describeConditioningRecord } from '../../src/core/conditioning/conditioning';
+import { conditioningToJson, recordOfJson } from '../../src/core/conditioning/conditioningJson';
+import { appConditioning } from '../shared/cond';
 import { CliError } from '../shared/errors';
 import { openImages } from '../shared/images';
 import { formatJson, processIo, quietIo, type Io } from '../shared/io';
@@ -27,7 +32,6 @@ import { resolveModel } from '../shared/model';
 import { ProgressBar } from '../shared/progressBar';
 import { ShardRunner, writeAtomic } from '../shared/shardRunner';
 import { runQueued } from '../shared/sweepQueue';
-import { assignRoles, graphInputs } from '../../src/core/manifest/inputRoles';
 import { trainProbes } from '../shared/sweepProbes';
 import { writeSweepOutputs } from '../shared/sweepOutput';
 import { parseSweepArgs, type SweepOptions } from './sweepArgs';
@@ -44,16 +48,8 @@ export async function planSweep(
 ): Promise<SweepPlan> {
   const model = resolveModel(opts.model, opts.size);
   for (const w of model.warnings) io.err(`diffprobe: warning: ${w}\n`);
-  const conds = assignRoles(graphInputs(model.model.graph), model.manifest, {
-    image: model.image.name,
-    timestep: model.timestep.name,
-  }).filter((r) => r.role !== 'sample' && r.role !== 'timestep');
-  if (conds.length) {
-    const list = conds.map((r) => `${r.name} (${r.role})`).join(', ');
-    throw new CliError(
-      `${opts.model}: sweep feeds no conditioning inputs yet (${list}); use extract --cond`,
-    );
-  }
+  // One class id / context for every image, checked as extract checks it; none may be left out.
+  const cond = appConditioning(model, opts.cond ?? []);
   const T = makeSchedule(model.schedule).T;
   for (const t of opts.ts)
     if (t >= T) throw new CliError(`--t ${t} is not below the model's T=${T}`);
@@ -95,6 +91,7 @@ export async function planSweep(
       ...(model.encoder ? { encoderSha256: model.encoder.sha256 } : {}),
     },
     images: resolve(opts.images),
+    ...(cond.length ? { conditioning: conditioningToJson(cond) } : {}),
     split: {
       kind: split.kind,
       testFraction: split.kind === 'seeded' ? opts.testPercent / 100 : null,
@@ -161,7 +158,11 @@ export async function sweep(
   );
   io.err(
     `sweep: ${plan.items.length} images (${plan.split.kind} split), ${plan.classes.length} classes, ` +
-      `${plan.blocks.length} blocks × ${plan.ts.length} t, ${plan.shards.length} shards → ${jobs.length} jobs\n`,
+      `${plan.blocks.length} blocks × ${plan.ts.length} t, ${plan.shards.length} shards → ${jobs.length} jobs` +
+      (plan.conditioning
+        ? `; conditioning ${describeConditioningRecord(recordOfJson(plan.conditioning))}`
+        : '') +
+      '\n',
   );
   let computed = 0;
   let stored = 0;
@@ -198,6 +199,7 @@ export async function sweep(
     format: 'diffprobe-sweep',
     version: 1,
     model: { id: plan.model.id, sha256: plan.model.sha256, file: plan.model.file },
+    ...(plan.conditioning ? { conditioning: recordOfJson(plan.conditioning) } : {}),
     dataset: { source: opts.images, classes: plan.classes, images: probes.images },
     split: plan.split,
     seeds: plan.seeds,

@@ -20,6 +20,11 @@ describe('sweep and worker arguments', () => {
       progress: true,
     });
     expect(o.queue).toBeUndefined();
+    expect(o.cond).toBeUndefined();
+    expect(parseSweepArgs([...base, '--cond', 'y=3', '--cond', 'ctx=e.npy']).cond).toEqual([
+      { name: 'y', value: { kind: 'int', value: 3 } },
+      { name: 'ctx', value: { kind: 'file', path: 'e.npy' } },
+    ]);
     expect(parseSweepArgs([...base, '--queue', 'redis://h:1', '--store', 's']).store).toBe('s');
   });
 

@@ -1,6 +1,7 @@
 /** `sweep`'s options and how they are read from the command line. */
 import type { FitMode } from '../../src/core/image/prepare';
 import { choiceArg, defaultThreads, intArg, show, valueArg } from '../shared/args';
+import { parseCondArg, type CondSpec } from '../shared/cond';
 import { CliError } from '../shared/errors';
 import { LIMITS } from '../shared/limits';
 import { parseBlocks } from './extractArgs';
@@ -32,6 +33,8 @@ export interface SweepOptions {
   queue?: string;
   /** Show the progress bar (stderr). */
   progress: boolean;
+  /** Values for conditioning inputs (--cond NAME=INTEGER | NAME=FILE.npy), as extract takes them. */
+  cond?: CondSpec[];
 }
 
 /** "10,50,90": timesteps, each once, in increasing order. */
@@ -113,6 +116,9 @@ export function parseSweepArgs(args: readonly string[]): SweepOptions {
       case '--queue':
         o.queue = queueArg(next());
         break;
+      case '--cond':
+        (o.cond ??= []).push(parseCondArg(next()));
+        break;
       case '--no-progress':
         o.progress = false;
         break;
@@ -151,5 +157,6 @@ export function parseSweepArgs(args: readonly string[]): SweepOptions {
     progress: o.progress ?? true,
     ...(o.size !== undefined ? { size: o.size } : {}),
     ...(o.queue !== undefined ? { queue: o.queue } : {}),
+    ...(o.cond !== undefined ? { cond: o.cond } : {}),
   };
 }

@@ -18,6 +18,9 @@ import { makeSchedule } from '../../src/core/schedule';
 import type { ShardJob, SweepPlan } from '../../src/core/sweep/sweepPlan';
 import { shardFileName } from '../../src/core/sweep/sweepPlan';
 import { decodeShard, encodeShard, type ShardFeatures } from '../../src/core/sweep/shardFile';
+import type { Conditioning } from '../../src/core/conditioning/conditioning';
+import { conditioningFromJson } from '../../src/core/conditioning/conditioningJson';
+import { conditioningTensors, sha256Hex } from './cond';
 import { CliError, firstLine } from './errors';
 import { openImages, type ImageItem, type ImageSource } from './images';
 import { resolveModel, type ResolvedModel } from './model';
@@ -51,6 +54,30 @@ export function readStoredShard(
   }
 }
 
+/**
+ * The conditioning a plan feeds, its context values checked against their sha256 (the digest
+ * is part of the shard keys, so values that do not match it must not be fed).
+ */
+export function planConditioning(plan: Pick<SweepPlan, 'conditioning'>): Conditioning {
+  let cond: Conditioning;
+  try {
+    cond = conditioningFromJson(plan.conditioning ?? []);
+  } catch (e) {
+    throw new CliError(`the sweep plan's conditioning: ${firstLine(e)}`);
+  }
+  for (const c of cond) {
+    if (c.kind === 'class' && c.ownLabel)
+      throw new CliError(`the sweep plan feeds '${c.name}' each image's own label; give one class`);
+    if (
+      c.kind === 'context' &&
+      c.source.kind === 'file' &&
+      sha256Hex(c.source.data) !== c.source.digest
+    )
+      throw new CliError(`the sweep plan's context '${c.name}' does not match its sha256`);
+  }
+  return cond;
+}
+
 export class ShardRunner {
   private model: ResolvedModel | undefined;
   private src: ImageSource | undefined;
@@ -58,6 +85,7 @@ export class ShardRunner {
   private cut: CutSession | undefined;
   private encoder: EncoderSession | undefined;
   private outputs: string[] = [];
+  private cond: Conditioning = [];
 
   constructor(
     readonly plan: SweepPlan,
@@ -81,6 +109,7 @@ export class ShardRunner {
       throw new CliError(`${plan.model.path}: not the model the sweep was planned on (sha256)`);
     if (model.encoder?.sha256 !== plan.model.encoderSha256)
       throw new CliError(`${plan.model.path}: not the encoder the sweep was planned on (sha256)`);
+    this.cond = planConditioning(plan);
     const src = await openImages(plan.images);
     this.byPath = new Map(src.items.map((i) => [i.path, i]));
     const outputs = plan.blocks.map((index) => {
@@ -182,6 +211,8 @@ export class ShardRunner {
       };
       if (feedNames.includes(model.timestep.name))
         feeds[model.timestep.name] = filledTensor(model.timestep.dtype, [nRows], job.t);
+      for (const [name, tensor] of Object.entries(conditioningTensors(this.cond, nRows)))
+        if (feedNames.includes(name)) feeds[name] = tensor;
       let result: ort.InferenceSession.OnnxValueMapType;
       try {
         result = await session.run(feeds, this.outputs);

@@ -1,7 +1,9 @@
 /**
  * The queued sweep on loopback: its own redis-server on a free port, two workers, one of them
  * SIGKILLed while it runs a job; the sweep must still end by itself, with the same shard files
- * (bit for bit) and the same sweep.json cells as the one-process sweep.
+ * (bit for bit) and the same sweep.json cells as the one-process sweep. A conditional model's
+ * sweep (test/condUnet.ts, --cond): the worker feeds the plan's class and context, so its shards
+ * are the one-process sweep's too.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +17,7 @@ import {
   startWorkerProcess,
   stopProcess,
 } from '../../test/queueProcesses';
+import { writeCondSweepData } from '../../test/condSweepData';
 import { writeSweepImages } from '../../test/sweepData';
 import { parseSweepArgs, sweep } from '../commands/sweep';
 
@@ -87,4 +90,44 @@ describe.skipIf(!REDIS)('diffprobe sweep --queue (BullMQ on a loopback redis-ser
     expect(read(queuedOut).cells).toEqual(read(localOut).cells);
     await stopProcess(b.proc);
   }, 180_000);
+
+  it('workers feed the plan’s conditioning: the same shards and cells as one process', async () => {
+    const d = writeCondSweepData(join(tmp, 'cond'));
+    const redis = await startRedis(REDIS!);
+    children.push(redis.proc);
+    const worker = startWorkerProcess(redis.url, ['--threads', '1']);
+    children.push(worker.proc);
+    await worker.waitFor(/^worker: ready/);
+    const args = (out: string): string[] => [
+      ...['--model', d.model, '--images', d.images, '--t', '5,50', '--blocks', '1-3'],
+      ...['--pool', '1', '--epochs', '2', '--shard', '4', '--threads', '1', '--no-progress'],
+      ...['--cond', 'y=3', '--cond', `ctx=${d.ctx}`, '--out', out],
+    ];
+    const queued = await sweep(
+      parseSweepArgs([...args(join(tmp, 'cond-q')), '--queue', redis.url]),
+    );
+    expect(queued.jobs).toEqual({ total: 6, computed: 6, stored: 0 });
+    expect(worker.lines).toContainEqual(
+      expect.stringMatching(/^worker: start shard \d+ t=\d+, y: class 3, ctx: ctx\.npy/),
+    );
+    await sweep(parseSweepArgs(args(join(tmp, 'cond-l'))));
+    const read = (out: string) =>
+      parseSweepResult(JSON.parse(readFileSync(join(tmp, `cond-${out}`, 'sweep.json'), 'utf8')));
+    expect(read('q').cells).toEqual(read('l').cells);
+    expect(read('q').conditioning).toEqual(read('l').conditioning);
+    expect(read('q').conditioning![0]).toEqual({ name: 'y', role: 'class', class: 3 });
+    const shards = (out: string) =>
+      readdirSync(join(tmp, `cond-${out}`, 'shards'))
+        .filter((f) => f.endsWith('.bin'))
+        .sort();
+    expect(shards('q')).toEqual(shards('l'));
+    expect(shards('q')).toHaveLength(6);
+    for (const f of shards('q'))
+      expect(
+        readFileSync(join(tmp, 'cond-q', 'shards', f)).equals(
+          readFileSync(join(tmp, 'cond-l', 'shards', f)),
+        ),
+      ).toBe(true);
+    await stopProcess(worker.proc);
+  }, 60_000);
 });

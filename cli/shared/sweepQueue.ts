@@ -1,15 +1,22 @@
 /**
  * The queued sweep on BullMQ (Redis): one flow per sweep, its children one job per (shard, t)
  * that a worker computes into the store (ShardRunner), its parent the probe training
- * (trainProbes), which BullMQ runs once every child has finished. Jobs carry only the plan
- * file's path and their (shard, t): the plan, the model, the images and the store sit on a
- * filesystem every machine reaches. A worker that dies stops renewing its job's lock; BullMQ's
- * stalled-job check hands the job to another worker, and since a shard file is written
- * atomically under its own name, a job that runs twice writes the same file.
+ * (trainProbes), which BullMQ runs once every child has finished. Jobs carry the plan file's
+ * path, their (shard, t) and the conditioning's record: the plan (with any context values), the
+ * model, the images and the store sit on a filesystem every machine reaches. A worker that dies
+ * stops renewing its job's lock; BullMQ's stalled-job check hands the job to another worker,
+ * and since a shard file is written atomically under its own name, a job that runs twice writes
+ * the same file.
  */
 import { readFileSync } from 'node:fs';
 import { FlowProducer, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import {
+  describeConditioningRecord,
+  sameConditioning,
+  type ConditioningRecord,
+} from '../../src/core/conditioning/conditioning';
+import { recordOfJson } from '../../src/core/conditioning/conditioningJson';
 import { shardJobs, type ShardJob, type SweepPlan } from '../../src/core/sweep/sweepPlan';
 import { CliError, firstLine } from './errors';
 import { ShardRunner, type Device } from './shardRunner';
@@ -17,10 +24,15 @@ import { trainProbes, type ProbeResults } from './sweepProbes';
 
 export const QUEUE_NAME = 'diffprobe-sweep';
 
-interface ShardData {
+export interface ShardData {
   planFile: string;
   store: string;
   job: ShardJob;
+  /**
+   * The conditioning the sweep was queued with (class ids; a context's file name and sha256).
+   * Its values are in the plan; a worker refuses a plan whose conditioning is not this one.
+   */
+  conditioning?: ConditioningRecord[];
 }
 interface ProbesData {
   planFile: string;
@@ -63,10 +75,10 @@ export async function runQueued(
       queueName: QUEUE_NAME,
       data: { planFile, store } satisfies ProbesData,
       opts: { ...retry, removeOnComplete: false },
-      children: jobs.map((job) => ({
+      children: shardJobData(plan, planFile, store).map((data) => ({
         name: 'shard',
         queueName: QUEUE_NAME,
-        data: { planFile, store, job } satisfies ShardData,
+        data,
         opts: { ...retry, failParentOnFailure: true },
       })),
     });
@@ -116,6 +128,23 @@ async function childReason(message: string, connection: Redis): Promise<string |
   }
 }
 
+/** The data of a plan's shard jobs, as it travels through Redis. */
+export function shardJobData(plan: SweepPlan, planFile: string, store: string): ShardData[] {
+  const conditioning = plan.conditioning ? { conditioning: recordOfJson(plan.conditioning) } : {};
+  return shardJobs(plan).map((job) => ({ planFile, store, job, ...conditioning }));
+}
+
+/** A shard job's conditioning must be its plan's: the values a worker feeds come from the plan. */
+export function checkJobConditioning(data: ShardData, plan: Pick<SweepPlan, 'conditioning'>): void {
+  const queued = data.conditioning ?? [];
+  const planned = recordOfJson(plan.conditioning ?? []);
+  if (!sameConditioning(queued, planned))
+    throw new CliError(
+      `${data.planFile}: the job was queued with ${describeConditioningRecord(queued)}, ` +
+        `the plan feeds ${describeConditioningRecord(planned)}`,
+    );
+}
+
 export interface WorkerOptions {
   device: Device;
   concurrency: number;
@@ -147,9 +176,12 @@ export function startWorker(
     if (job.name === 'shard') {
       const d = job.data as ShardData;
       const what = `shard ${d.job.shard} t=${d.job.t}`;
-      log(`worker: start ${what} (job ${job.id})`);
+      const cond = d.conditioning?.length ? `, ${describeConditioningRecord(d.conditioning)}` : '';
+      log(`worker: start ${what}${cond} (job ${job.id})`);
       const t0 = performance.now();
-      const computed = await runnerFor(d.planFile, d.store).run(d.job);
+      const runner = runnerFor(d.planFile, d.store);
+      checkJobConditioning(d, runner.plan);
+      const computed = await runner.run(d.job);
       const s = ((performance.now() - t0) / 1000).toFixed(2);
       log(`worker: done ${what} in ${s} s${computed ? '' : ' (already stored)'}`);
       return { computed };

@@ -3,6 +3,7 @@
  * with the test accuracy of its linear probe; the grid, best cell and curves follow from the
  * cells with src/core/heads/sweep.ts, as for a sweep run in the browser.
  */
+import type { ConditioningRecord } from '../conditioning/conditioning';
 import type { TrainConfig } from '../heads/optim';
 import type { SweepGrid } from '../heads/sweep';
 
@@ -17,6 +18,8 @@ export interface SweepResult {
   format: 'diffprobe-sweep';
   version: 1;
   model: { id: string | null; sha256: string; file: string };
+  /** What the model's conditioning inputs were fed, as exported heads record it (if any). */
+  conditioning?: ConditioningRecord[];
   dataset: { source: string; classes: string[]; images: { train: number; test: number } };
   split: { kind: 'dataset' | 'seeded'; testFraction: number | null };
   seeds: { noise: number; split: number; train: number };

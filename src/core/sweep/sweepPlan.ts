@@ -7,6 +7,8 @@
  * labelled images in natural path order, train before test; the dataset's own train/ + test/
  * split is kept, otherwise a seeded stratified split (src/core/datasets/split.ts) decides.
  */
+import { conditioningKey } from '../conditioning/conditioning';
+import { conditioningFromJson, type CondChoiceJson } from '../conditioning/conditioningJson';
 import { stratifiedSplit, type SplitName } from '../datasets/split';
 import type { TrainConfig } from '../heads/optim';
 
@@ -39,6 +41,11 @@ export interface SweepPlan {
     encoderSha256?: string;
   };
   images: string;
+  /**
+   * The values fed to the model's class and context inputs, the same for every image (absent
+   * for an unconditional model). Context values travel here, so no worker reads the .npy.
+   */
+  conditioning?: CondChoiceJson[];
   split: { kind: 'dataset' | 'seeded'; testFraction: number | null };
   seeds: { noise: number; split: number; train: number };
   blocks: number[];
@@ -117,13 +124,17 @@ export function shardFileName(plan: Pick<SweepPlan, 'shards'>, job: ShardJob): s
 export function shardKeyText(
   plan: Pick<
     SweepPlan,
-    'model' | 'images' | 'seeds' | 'blocks' | 'pool' | 'fit' | 'image' | 'batch'
+    'model' | 'images' | 'seeds' | 'blocks' | 'pool' | 'fit' | 'image' | 'batch' | 'conditioning'
   >,
   paths: readonly string[],
 ): string {
   return JSON.stringify({
     sha256: plan.model.sha256,
     ...(plan.model.encoderSha256 ? { encoder: plan.model.encoderSha256 } : {}),
+    // The app's feature-cache key part: class ids and context digests (not file names).
+    ...(plan.conditioning?.length
+      ? { cond: conditioningKey(conditioningFromJson(plan.conditioning)) }
+      : {}),
     noise: plan.seeds.noise,
     blocks: plan.blocks,
     pool: plan.pool,
