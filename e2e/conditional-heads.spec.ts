@@ -28,6 +28,7 @@ function twoTone(): Uint8Array {
   return zip(files, 0);
 }
 const IMAGES = 120;
+const CLASS_MODEL: CondUnetOptions = { size: 8, contextInput: false };
 
 /** A fresh page with the two-tone dataset selected and the tiny conditional model loaded. */
 async function setup(browser: Browser, opts: CondUnetOptions, id: string) {
@@ -123,7 +124,7 @@ describe('heads, the sweep and CKA on conditional models', () => {
   });
 
   it('class-conditional: heads under two classes are other features, named and exported with their class; the sweep and CKA record it', async () => {
-    const { page, close } = await setup(browser, { size: 8, contextInput: false }, 'class-tiny');
+    const { page, close } = await setup(browser, CLASS_MODEL, 'class-tiny');
     await pickClass(page, 5);
     // The panel's block (12 on the built-in model) becomes this model's middle block.
     await page.getByRole('tab', { name: 'Heads' }).click();
@@ -203,6 +204,31 @@ describe('heads, the sweep and CKA on conditional models', () => {
     expect(again.fromCache).toBe(0);
     expect(again.computed).toBe(again.passes);
     expect(await note.innerText()).toBe('Features under y: class 7');
+    // A sweep.json of `diffprobe sweep --cond y=5` on this model: drawn, and flagged for class 5.
+    const sha256 = condManifest(condModel(CLASS_MODEL), CLASS_MODEL, 'class-tiny').sha256;
+    const opened = {
+      format: 'diffprobe-sweep',
+      version: 1,
+      model: { id: 'class-tiny', sha256, file: 'model.onnx' },
+      conditioning: [{ name: 'y', role: 'class', class: 5 }],
+      dataset: { source: 'twotone', classes: ['dark', 'light'], images: { train: 100, test: 20 } },
+      pool: 2,
+      blocks: [1, 2, 3, 4],
+      ts: [10],
+      cells: [1, 2, 3, 4].map((block) => ({ block, t: 10, pool: 2, testAccuracy: 1 })),
+    };
+    await page.getByLabel('Open a sweep result…').setInputFiles({
+      name: 'sweep.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(opened)),
+    });
+    await expect
+      .poll(() => note.innerText())
+      .toBe(
+        'Features under y: class 5 — the model now feeds y: class 7; run the sweep again for it',
+      );
+    expect(await page.getByTestId('sweep-status').innerText()).toMatch(/images, y: class 5\.$/);
+    expect(await page.getByTestId('sweep-open-model').getAttribute('data-other')).toBe('false');
 
     // Each image's own label, turned on explicitly: other features again, and the head says so.
     await page.getByRole('tab', { name: 'Explorer' }).click();
@@ -269,7 +295,7 @@ describe('heads, the sweep and CKA on conditional models', () => {
       conditioning: [{ name: 'ctx', role: 'context', context: 'prompt.npy', digest }],
     });
     const note = page.getByTestId('sweep-conditioning');
-    expect(await note.innerText()).toBe('Features under ctx: prompt.npy [2, 3]');
+    expect(await note.innerText()).toBe('Features under ctx: prompt.npy');
 
     // A context of the wrong shape: a clear message; the model, the dataset and the context stay.
     await page.getByRole('tab', { name: 'Explorer' }).click();

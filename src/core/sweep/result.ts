@@ -93,5 +93,18 @@ export function parseSweepResult(json: unknown): SweepResult {
         `cell (block ${String(cell.block)}, t=${String(cell.t)}) is off the grid`,
       );
   }
+  const cond = o.conditioning;
+  if (
+    cond !== undefined &&
+    (!Array.isArray(cond) ||
+      cond.some(
+        (c: unknown) =>
+          typeof c !== 'object' ||
+          c === null ||
+          typeof (c as Record<string, unknown>).name !== 'string' ||
+          typeof (c as Record<string, unknown>).role !== 'string',
+      ))
+  )
+    throw new RangeError('"conditioning" must list the conditioning inputs by name and role');
   return { ...(o as unknown as SweepResult), blocks, ts };
 }

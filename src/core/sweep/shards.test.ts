@@ -172,5 +172,11 @@ describe('sweep.json', () => {
       parseSweepResult({ ...result, cells: [{ block: 1, t: 10, pool: 2, testAccuracy: 2 }] }),
     ).toThrow(/testAccuracy/);
     expect(() => parseSweepResult({ ...result, model: {} })).toThrow(/sha256/);
+    expect(() => parseSweepResult({ ...result, conditioning: 'y=3' })).toThrow(/conditioning/);
+    expect(() => parseSweepResult({ ...result, conditioning: [{ class: 3 }] })).toThrow(
+      /by name and role/,
+    );
+    const cond = [{ name: 'y', role: 'class', class: 3 }];
+    expect(parseSweepResult({ ...result, conditioning: cond }).conditioning).toEqual(cond);
   });
 });

@@ -153,10 +153,9 @@ describe('the sweep on a conditional model', () => {
     const { store, sweep } = setup({ unet, store: storeWithClassModel(3) });
     const run = sweep.runSweep();
     await until(() => unet.calls.length === 1);
-    expect(store.getState().heads.sweep.conditioning).toEqual({
-      text: 'y: class 3',
-      key: '|y=c3',
-    });
+    expect(store.getState().heads.sweep.conditioning).toEqual([
+      { name: 'y', role: 'class', class: 3 },
+    ]);
     // The class changes while the first t is extracted: the sweep keeps class 3.
     pickClass(store, 7);
     gate.resolve();
@@ -168,7 +167,7 @@ describe('the sweep on a conditional model', () => {
     expect(sweep.lastSweepStats()?.conditioning).toEqual([{ name: 'y', role: 'class', class: 3 }]);
     expect(store.getState().heads.sweep).toMatchObject({
       status: 'done',
-      conditioning: { text: 'y: class 3', key: '|y=c3' },
+      conditioning: [{ name: 'y', role: 'class', class: 3 }],
     });
   });
 

@@ -3,12 +3,7 @@
  * image feeds every block; cached features are reused); the next t's features are extracted
  * while this t's probes train in the heads worker (schedule.ts).
  */
-import {
-  conditioningKey,
-  conditioningRecord,
-  describeConditioning,
-  type Conditioning,
-} from '../../core/conditioning/conditioning';
+import { conditioningRecord, type Conditioning } from '../../core/conditioning/conditioning';
 import { checkTrainConfig, type TrainConfig } from '../../core/heads/optim';
 import { stratifiedSubset } from '../../core/heads/subset';
 import { planSweep, type SweepStep } from '../../core/heads/sweep';
@@ -189,12 +184,7 @@ export function createSweepController(deps: SweepDeps) {
       fraction: 0,
       detail: 'Loading the dataset…',
       error: null,
-      conditioning: planned.conditioning.length
-        ? {
-            text: describeConditioning(planned.conditioning),
-            key: conditioningKey(planned.conditioning),
-          }
-        : null,
+      conditioning: progress.conditioning.length ? progress.conditioning : null,
     });
     try {
       await execute(planned, sweep, options, progress, job.signal);

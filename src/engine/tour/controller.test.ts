@@ -80,7 +80,7 @@ describe('the tour controller', () => {
   it('opens each step’s panel and sets what the step shows there', async () => {
     const { store, tour } = setup();
     // A sweep run earlier on a conditional model: its conditioning is not the tour grid's.
-    store.getState().setSweep({ conditioning: { text: 'y: class 3', key: '|y=c3' } });
+    store.getState().setSweep({ conditioning: [{ name: 'y', role: 'class', class: 3 }] });
     tour.startTour();
     await flush();
     let s = store.getState();

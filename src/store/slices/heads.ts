@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { ConditioningRecord } from '../../core/conditioning/conditioning';
 import type { FeatureItem } from '../../core/features/batch';
 import { DEFAULT_TRAIN } from '../../core/heads/optim';
 import type { TrainConfig } from '../../core/heads/optim';
@@ -66,10 +67,10 @@ export interface SweepState {
   trainMs: number;
   totalMs: number;
   /**
-   * The conditioning of the grid's features, in words and as the feature cache keys it (which
-   * tells two context files apart by digest); null for an unconditional model.
+   * What the grid's features were computed under (class ids, context files with their digest),
+   * as exported heads record it; null for an unconditional model.
    */
-  conditioning: { text: string; key: string } | null;
+  conditioning: ConditioningRecord[] | null;
 }
 
 export interface HeadsState {

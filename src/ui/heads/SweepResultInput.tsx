@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { describeConditioningRecord } from '../../core/conditioning/conditioning';
 import type { SweepGrid } from '../../core/heads/sweep';
 import { resultGrid, parseSweepResult } from '../../core/sweep/result';
 import { useAppStore } from '../../store';
@@ -24,13 +25,12 @@ export function SweepResultInput({ sha256, busy }: { sha256: string | null; busy
         status: 'done',
         grid: drawn,
         fraction: 1,
-        detail: `Opened ${file.name}: ${r.cells.length} probes of ${model}, pool ${r.pool}, ${r.dataset.images.train} train / ${r.dataset.images.test} test images.`,
+        detail: `Opened ${file.name}: ${r.cells.length} probes of ${model}, pool ${r.pool}, ${r.dataset.images.train} train / ${r.dataset.images.test} test images${r.conditioning?.length ? `, ${describeConditioningRecord(r.conditioning)}` : ''}.`,
         error: null,
         featureMs: 0,
         trainMs: 0,
         totalMs: 0,
-        // `diffprobe sweep` runs unconditional models only.
-        conditioning: null,
+        conditioning: r.conditioning?.length ? r.conditioning : null,
       });
       setNote({
         grid: drawn,

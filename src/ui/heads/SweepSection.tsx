@@ -2,7 +2,12 @@ import { useMemo, useState } from 'react';
 import { bestCell, parseTimesteps, sweepCurves } from '../../core/heads/sweep';
 import { POOL_SIZES } from '../../core/heads/spec';
 import type { ModelManifest } from '../../core/manifest/types';
-import { conditioningKey, describeConditioning } from '../../core/conditioning/conditioning';
+import {
+  conditioningRecord,
+  describeConditioning,
+  describeConditioningRecord,
+  sameConditioning,
+} from '../../core/conditioning/conditioning';
 import { cancelSweep, runSweep } from '../../engine/app';
 import { activeConditioning } from '../../engine/conditioning/controls';
 import { useAppStore } from '../../store';
@@ -24,8 +29,12 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
   const trainable = useAppStore((s) => s.datasets.trainable);
   // What the model feeds now, to flag a grid computed under another conditioning.
   const feeding = useAppStore((s) => describeConditioning(activeConditioning(s)));
-  const feedingKey = useAppStore((s) => conditioningKey(activeConditioning(s)));
-  const same = sweep.conditioning?.key === feedingKey;
+  // Compared as exported heads are: class ids, context files by digest.
+  const same = useAppStore(
+    (s) =>
+      !s.heads.sweep.conditioning ||
+      sameConditioning(s.heads.sweep.conditioning, conditioningRecord(activeConditioning(s))),
+  );
   const best = sweep.grid ? bestCell(sweep.grid) : null;
   const curves = useMemo(() => (sweep.grid ? sweepCurves(sweep.grid) : null), [sweep.grid]);
   const byBlock = useMemo(
@@ -148,7 +157,7 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
           data-testid="sweep-conditioning"
           data-same={same}
         >
-          Features under {sweep.conditioning.text}
+          Features under {describeConditioningRecord(sweep.conditioning)}
           {!same && ` — the model now feeds ${feeding}; run the sweep again for it`}
         </p>
       )}
