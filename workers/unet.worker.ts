@@ -17,6 +17,7 @@ import { transferables } from './shared/tensors';
 import {
   checkInputsFillable,
   describeUnknownModel,
+  scalarInputs,
   symbolicBatch,
 } from './unet/describeUnknownModel';
 import { runExtract } from './unet/extractJob';
@@ -113,6 +114,7 @@ const api = {
         // Each session holds its own copy of external (large) weights: keep one at a time.
         files.externalData.length ? 1 : 6,
         files.externalData.length ? { externalData: files.externalData } : {},
+        scalarInputs(prepared.model),
       );
       const session = await runtime.session([]);
       const encoder =

@@ -222,7 +222,11 @@ export async function extract(
         [model.image.name]: new ort.Tensor('float32', x, [rows, C, S, S]),
       };
       if (feedNames.includes(model.timestep.name)) {
-        feeds[model.timestep.name] = filledTensor(model.timestep.dtype, [rows], opts.t);
+        feeds[model.timestep.name] = filledTensor(
+          model.timestep.dtype,
+          model.timestep.scalar ? [] : [rows],
+          opts.t,
+        );
       }
       for (const c of cond) {
         if (feedNames.includes(c.name))

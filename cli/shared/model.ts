@@ -85,7 +85,8 @@ export interface ResolvedModel extends OpenedModel {
   blocks: ModelBlock[];
   schedule: NoiseSchedule;
   image: { name: string; size: number; channels: 1 | 3; batch: number | undefined };
-  timestep: { name: string; dtype: string };
+  /** `scalar`: the input is rank 0 (one t for the whole batch, as some diffusers exports take). */
+  timestep: { name: string; dtype: string; scalar: boolean };
   /** What the U-Net's sample input takes per item, [channels, size, size] (latents behind an
    * encoder, else the image). */
   sample: { channels: number; size: number };
@@ -146,7 +147,11 @@ export function resolveModel(
         channels: manifest.image.channels,
         batch: fixedBatch(x.shape?.[0]),
       },
-      timestep: { name: t.name, dtype: manifest.inputs.tDtype ?? t.dtype },
+      timestep: {
+        name: t.name,
+        dtype: manifest.inputs.tDtype ?? t.dtype,
+        scalar: t.shape?.length === 0,
+      },
     };
   }
 
@@ -188,6 +193,6 @@ export function resolveModel(
     schedule: { ...DEFAULT_SCHEDULE },
     image: { name: image.name, size: S, channels: channels === 1 ? 1 : 3, batch: fixedBatch(b0) },
     sample: { channels, size: S },
-    timestep: { name: timestep.name, dtype: timestep.dtype },
+    timestep: { name: timestep.name, dtype: timestep.dtype, scalar: timestep.shape?.length === 0 },
   };
 }

@@ -210,7 +210,11 @@ export class ShardRunner {
         [model.image.name]: new ort.Tensor('float32', x, [nRows, C, S, S]),
       };
       if (feedNames.includes(model.timestep.name))
-        feeds[model.timestep.name] = filledTensor(model.timestep.dtype, [nRows], job.t);
+        feeds[model.timestep.name] = filledTensor(
+          model.timestep.dtype,
+          model.timestep.scalar ? [] : [nRows],
+          job.t,
+        );
       for (const [name, tensor] of Object.entries(conditioningTensors(this.cond, nRows)))
         if (feedNames.includes(name)) feeds[name] = tensor;
       let result: ort.InferenceSession.OnnxValueMapType;

@@ -1,6 +1,7 @@
 import type * as OrtTypes from 'onnxruntime-web';
 import { pooledName, poolsInGraph, withPooledOutputs } from '../../src/core/onnx/poolOutputs';
 import type { PoolTarget } from '../../src/core/onnx/poolOutputs';
+import { sharedScalar } from '../../src/core/onnx/scalarInputs';
 import type { LoadedBackend } from './backend';
 
 /** A float32 feed; `type` converts it for integer inputs (a timestep given as int64). */
@@ -41,6 +42,8 @@ export class ModelRuntime {
     private readonly maxSessions = 6,
     /** Extra session options, e.g. `externalData` for weights kept outside the graph. */
     private readonly extraOptions: OrtTypes.InferenceSession.SessionOptions = {},
+    /** Inputs of rank 0 (a scalar timestep): fed the one value their batch shares. */
+    private readonly scalarInputs: ReadonlySet<string> = new Set(),
   ) {}
 
   private key(outputs: readonly string[]): string {
@@ -129,9 +132,13 @@ export class ModelRuntime {
     const ortFeeds: Record<string, OrtTypes.Tensor> = {};
     // A cut graph may not read every input (block 1 does not depend on t): feed what it takes.
     const takes = new Set(session.inputNames);
-    for (const [name, t] of Object.entries(feeds)) {
+    for (const [name, given] of Object.entries(feeds)) {
       if (!takes.has(name)) continue;
-      const dims = [...t.dims];
+      const scalar = this.scalarInputs.has(name);
+      const dims = scalar ? [] : [...given.dims];
+      const t = scalar
+        ? { ...given, data: Float32Array.of(sharedScalar(name, given.data)) }
+        : given;
       if (t.type === 'int64') {
         ortFeeds[name] = new Tensor(
           'int64',

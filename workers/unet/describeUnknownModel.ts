@@ -7,6 +7,7 @@ import {
   unfillable,
   unfillableMessage,
 } from '../../src/core/manifest/inputRoles';
+import { scalarInputNames } from '../../src/core/onnx/scalarInputs';
 import { synthesizeManifest } from '../../src/core/onnx/synthesize';
 import type { ConditioningInput, ModelManifest } from '../../src/core/manifest/types';
 import type { RoledInput } from '../../src/core/manifest/inputRoles';
@@ -72,7 +73,7 @@ export async function describeUnknownModel(
   const num = (d: unknown, fallback: number) => (typeof d === 'number' && d > 0 ? d : fallback);
   const channels = num(dims[1], 3) === 1 ? 1 : 3;
   const size = num(dims[2], 32);
-  const probe = new ModelRuntime(be, model, [], null);
+  const probe = new ModelRuntime(be, model, [], null, null, 1, {}, scalarInputs(model));
   const shapes = new Map<string, number[]>();
   try {
     const out = await probe.forward(
@@ -167,5 +168,14 @@ export function symbolicBatch(model: Uint8Array): string | null {
     return typeof dim === 'string' && dim.length ? dim : null;
   } catch {
     return null;
+  }
+}
+
+/** The model's rank-0 inputs (a scalar timestep), fed one value per batch. */
+export function scalarInputs(model: Uint8Array): Set<string> {
+  try {
+    return new Set(scalarInputNames(parseModel(model).graph));
+  } catch {
+    return new Set();
   }
 }

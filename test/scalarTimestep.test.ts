@@ -1,0 +1,78 @@
+/**
+ * The worker's ModelRuntime (on onnxruntime-node's CPU provider, the same API as ORT-web) feeds a
+ * rank-0 timestep of a diffusers-style export the one t its batch shares, in the input's dtype.
+ */
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { proposeBlocks } from '../src/core/onnx/blocks';
+import { pruneToOutputs, withOutputs } from '../src/core/onnx/edit';
+import type { LoadedBackend } from '../workers/ort/backend';
+import { ModelRuntime } from '../workers/ort/modelRuntime';
+import { scalarInputs } from '../workers/unet/describeUnknownModel';
+import { contextData, diffusersModel, type DiffusersTimestep } from './diffusersUnet';
+
+const backend = {
+  ort,
+  info: { backend: 'cpu', reason: 'test', shaderF16: false, threads: 1 },
+} as unknown as LoadedBackend;
+
+async function run(kind: DiffusersTimestep, t: number[], ctx = 0.5) {
+  const raw = diffusersModel(kind);
+  const blocks = proposeBlocks(raw).blocks.map((b) => b.output);
+  const bytes = withOutputs(raw, ['out_sample', ...blocks]);
+  const rt = new ModelRuntime(
+    backend,
+    bytes,
+    [],
+    pruneToOutputs,
+    'batch',
+    2,
+    {},
+    scalarInputs(bytes),
+  );
+  const n = t.length;
+  try {
+    const out = await rt.forward(
+      {
+        sample: {
+          data: Float32Array.from({ length: n * 256 }, (_, i) => Math.sin(i * 0.3)),
+          dims: [n, 1, 16, 16],
+        },
+        timestep: {
+          data: Float32Array.from(t),
+          dims: [n],
+          type: kind.endsWith('int64') ? 'int64' : 'float32',
+        },
+        encoder_hidden_states: {
+          data: contextData((_, i) => ctx * Math.cos(i), n),
+          dims: [n, 77, 32],
+        },
+      },
+      [blocks[3]!, 'out_sample'],
+    );
+    return { block4: Array.from(out[blocks[3]!]!.data), eps: Array.from(out.out_sample!.data) };
+  } finally {
+    await rt.release();
+  }
+}
+
+describe('a rank-0 timestep', () => {
+  it('is fed the batch’s shared t, int64 or float32, as a [batch] timestep is', async () => {
+    const ref = await run('batch-float', [40, 40]);
+    for (const kind of ['scalar-int64', 'scalar-float', 'batch-int64'] as const) {
+      const got = await run(kind, [40, 40]);
+      got.eps.forEach((v, i) => expect(v).toBeCloseTo(ref.eps[i]!, 5));
+    }
+    // t matters (so the comparison above could fail) and so does the context.
+    const other = await run('scalar-int64', [900, 900]);
+    expect(other.eps.some((v, i) => Math.abs(v - ref.eps[i]!) > 1e-4)).toBe(true);
+    const ctx = await run('scalar-int64', [40, 40], -1);
+    expect(ctx.block4.some((v, i) => Math.abs(v - ref.block4[i]!) > 1e-4)).toBe(true);
+  });
+
+  it('refuses a batch whose items have different t, naming the input', async () => {
+    await expect(run('scalar-int64', [40, 41])).rejects.toThrow(
+      "input 'timestep' is a scalar (rank 0): every item of a batch must share one value",
+    );
+  });
+});
