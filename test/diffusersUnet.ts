@@ -75,20 +75,33 @@ export function diffusersModel(timestep: DiffusersTimestep = 'batch-float'): Uin
     node(`${scope}/Relu`, 'Relu', [x], `${scope}/Relu_output_0`);
   const add = (scope: string, a: string, b: string, k = '') =>
     node(`${scope}/Add${k}`, 'Add', [a, b], `${scope}/Add${k}_output_0`);
-  const r4 = i64('shape_c1', [-1, 1, 1, 1]);
 
-  // Time embedding: t (any of the forms) → float, scaled, [-1, 1, 1, 1] to broadcast.
+  // Time embedding as diffusers traces it: a scalar t is unsqueezed and expanded to the batch
+  // (`timesteps[None].expand(sample.shape[0])`); then t[:, None] × freqs → [batch, 4, 1, 1].
+  // (Fed a [batch] tensor instead, the scalar graph fails: [1, B] × [1, 4] does not broadcast.)
   const tf = int
     ? node('/time_proj/Cast', 'Cast', ['timestep'], '/time_proj/Cast_output_0', { to: 1 })
     : 'timestep';
-  const tr = node(
+  let tb = tf;
+  if (timestep.startsWith('scalar')) {
+    const tu = node('/Unsqueeze', 'Unsqueeze', [tf, i64('axes0', [0])], '/Unsqueeze_output_0');
+    const batch = node('/Shape', 'Shape', ['sample'], '/Shape_output_0', { start: 0, end: 1 });
+    tb = node('/Expand', 'Expand', [tu, batch], '/Expand_output_0');
+  }
+  const tcol = node(
+    '/time_proj/Unsqueeze',
+    'Unsqueeze',
+    [tb, i64('axes1', [1])],
+    '/time_proj/Unsqueeze_output_0',
+  );
+  const freqs = w('time_proj.freqs', [1, 4], 0.01);
+  const tp = node('/time_proj/Mul', 'Mul', [tcol, freqs], '/time_proj/Mul_output_0');
+  const temb = node(
     '/time_embedding/Reshape',
     'Reshape',
-    [tf, r4],
+    [tp, i64('time_embedding.shape', [-1, 4, 1, 1])],
     '/time_embedding/Reshape_output_0',
   );
-  const scaleT = w('time_embedding.scale', [1], 0.01);
-  const temb = node('/time_embedding/Mul', 'Mul', [tr, scaleT], '/time_embedding/Mul_output_0');
 
   // Context: the mean over L, [batch, D].
   const ctxProj = (scope: string, channels: number) => {
