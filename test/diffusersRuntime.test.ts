@@ -8,7 +8,7 @@ import { proposeBlocks } from '../src/core/onnx/blocks';
 import { pruneToOutputs, withOutputs } from '../src/core/onnx/edit';
 import type { LoadedBackend } from '../workers/ort/backend';
 import { ModelRuntime } from '../workers/ort/modelRuntime';
-import { scalarInputs } from '../workers/unet/describeUnknownModel';
+import { describeUnknownModel, scalarInputs } from '../workers/unet/describeUnknownModel';
 import { contextData, diffusersModel, type DiffusersTimestep } from './diffusersUnet';
 
 const backend = {
@@ -74,5 +74,42 @@ describe('a rank-0 timestep', () => {
     await expect(run('scalar-int64', [40, 41])).rejects.toThrow(
       "input 'timestep' is a scalar (rank 0): every item of a batch must share one value",
     );
+  });
+
+  it('lets the app describe a bare diffusers export: out_sample is eps, t int64, context [77, 32]', async () => {
+    for (const kind of ['scalar-int64', 'batch-float'] as const) {
+      const bytes = diffusersModel(kind);
+      const { manifest } = await describeUnknownModel(
+        backend,
+        {
+          manifest: null,
+          model: bytes,
+          sha256: '0'.repeat(64),
+          name: 'unet.onnx',
+          externalData: [],
+        },
+        undefined,
+      );
+      expect(manifest.outputs).toEqual({ eps: 'out_sample' });
+      expect(manifest.inputs).toEqual({
+        x: 'sample',
+        t: 'timestep',
+        tDtype: kind === 'scalar-int64' ? 'int64' : 'float32',
+        conditioning: [
+          { name: 'encoder_hidden_states', role: 'context', dtype: 'float32', shape: [77, 32] },
+        ],
+      });
+      expect(manifest.image).toEqual({ size: 16, channels: 1, range: [-1, 1] });
+      expect(manifest.blocks.map((b) => [b.stage, b.channels, b.height])).toEqual([
+        ['encoder', 4, 16],
+        ['encoder', 4, 16],
+        ['encoder', 4, 8],
+        ['encoder', 8, 8],
+        ['middle', 8, 8],
+        ['decoder', 8, 8],
+        ['decoder', 4, 16],
+        ['decoder', 4, 16],
+      ]);
+    }
   });
 });
