@@ -1,6 +1,7 @@
 /**
  * The worker's ModelRuntime (on onnxruntime-node's CPU provider, the same API as ORT-web) feeds a
- * rank-0 timestep of a diffusers-style export the one t its batch shares, in the input's dtype.
+ * rank-0 timestep of a diffusers-style export the one t its batch shares, in the input's dtype;
+ * and the app's loader describes such an export without a manifest.
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -111,5 +112,18 @@ describe('a rank-0 timestep', () => {
         ['decoder', 4, 16],
       ]);
     }
+  });
+
+  it('refuses a bare latent export (4-channel sample) with what to give instead', async () => {
+    const bytes = diffusersModel('scalar-int64', 4);
+    await expect(
+      describeUnknownModel(
+        backend,
+        { manifest: null, model: bytes, sha256: '0'.repeat(64), name: 'sd.onnx', externalData: [] },
+        undefined,
+      ),
+    ).rejects.toThrow(
+      "sd.onnx takes 4-channel samples ('sample'), not images of 1 or 3 channels: a latent U-Net. Give it a manifest.json that names its encoder",
+    );
   });
 });

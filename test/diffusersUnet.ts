@@ -1,6 +1,6 @@
 /**
  * A tiny text-conditional U-Net shaped like a diffusers export (UNet2DConditionModel through
- * torch.onnx.export): inputs `sample` [batch, 1, 16, 16], `timestep` and `encoder_hidden_states`
+ * torch.onnx.export): inputs `sample` [batch, 1, 16, 16] (or 4 channels, a latent), `timestep` and `encoder_hidden_states`
  * [batch, 77, 32]; output `out_sample`; node names with diffusers module paths (`/conv_in/…`,
  * `/down_blocks.N/resnets.M/…`, `/mid_block/…`, `/up_blocks.N/…`, `/conv_out/…`) and skip
  * Concats. The context changes the features: down_blocks.1's attention adds a linear map of the
@@ -28,7 +28,14 @@ function weights(n: number, seed: number, scale: number): Float32Array {
   });
 }
 
-export function diffusersModel(timestep: DiffusersTimestep = 'batch-float'): Uint8Array {
+/**
+ * The model; `channels` is the sample's channel count (1: an image; 4: a latent, as Stable
+ * Diffusion's U-Net takes).
+ */
+export function diffusersModel(
+  timestep: DiffusersTimestep = 'batch-float',
+  channels: 1 | 4 = 1,
+): Uint8Array {
   const [L, D] = CONTEXT_SHAPE;
   const S = SAMPLE_SIZE;
   const int = timestep.endsWith('int64');
@@ -129,7 +136,7 @@ export function diffusersModel(timestep: DiffusersTimestep = 'batch-float'): Uin
     );
   };
 
-  const h0 = conv('/conv_in', 'sample', 1, 4);
+  const h0 = conv('/conv_in', 'sample', channels, 4);
   // down_blocks.0: a resnet (with the time embedding) and a downsampler.
   const d0 = relu(
     '/down_blocks.0/resnets.0',
@@ -165,7 +172,7 @@ export function diffusersModel(timestep: DiffusersTimestep = 'batch-float'): Uin
     axis: 1,
   });
   const u1 = relu('/up_blocks.1/resnets.0', conv('/up_blocks.1/resnets.0/conv1', c1, 8, 4));
-  const out = conv('/conv_out', u1, 4, 1);
+  const out = conv('/conv_out', u1, 4, channels);
   nodes.push({
     name: '/conv_out/Identity',
     opType: 'Identity',
@@ -178,7 +185,7 @@ export function diffusersModel(timestep: DiffusersTimestep = 'batch-float'): Uin
       name: 'main_graph',
       nodes,
       inputs: [
-        { name: 'sample', shape: ['batch', 1, S, S] },
+        { name: 'sample', shape: ['batch', channels, S, S] },
         {
           name: 'timestep',
           elemType: int ? 7 : 1,
@@ -186,7 +193,7 @@ export function diffusersModel(timestep: DiffusersTimestep = 'batch-float'): Uin
         },
         { name: 'encoder_hidden_states', shape: ['batch', L, D] },
       ],
-      outputs: [{ name: 'out_sample', shape: ['batch', 1, S, S] }],
+      outputs: [{ name: 'out_sample', shape: ['batch', channels, S, S] }],
       initializers: inits,
     },
   });

@@ -168,4 +168,22 @@ describe('a diffusers-style export', () => {
     expect(r.status).not.toBe(0);
     expect(r.err).toContain('narrow.npy has shape [77, 16]; the input takes [77, 32]');
   });
+
+  it('a latent export (4 channels) runs on ready-made latents: --x0 with --cond', async () => {
+    const latent = join(tmp, 'unet-latent.onnx');
+    writeFileSync(latent, diffusersModel('scalar-int64', 4));
+    const x0 = join(tmp, 'latents.npy');
+    const data = Float32Array.from({ length: 2 * 4 * 256 }, (_, i) => Math.sin(i * 0.05));
+    writeFileSync(x0, encodeNpy(data, [2, 4, 16, 16]));
+    const args = (out: string, ctx: string) => [
+      ...['extract', '--model', latent, '--x0', x0, '--t', '50', '--blocks', '5'],
+      ...['--pool', '1', '--noise', 'none', '--threads', '1', '--out', out],
+      ...['--cond', `encoder_hidden_states=${npy(ctx)}`],
+    ];
+    expect((await run(args(join(tmp, 'lat-a'), 'empty.npy'))).status).toBe(0);
+    expect((await run(args(join(tmp, 'lat-b'), 'cat.npy'))).status).toBe(0);
+    const a = block(join(tmp, 'lat-a'), 5);
+    expect(a.length).toBe(2 * 8); // two latents, 8 channels pooled to 1×1
+    expect(differs(a, block(join(tmp, 'lat-b'), 5))).toBe(true);
+  });
 });

@@ -71,7 +71,14 @@ export async function describeUnknownModel(
   const model = withOutputs(files.model, [eps, ...new Set(blockOutputs)]);
   const dims = proposal.image.shape ?? [];
   const num = (d: unknown, fallback: number) => (typeof d === 'number' && d > 0 ? d : fallback);
-  const channels = num(dims[1], 3) === 1 ? 1 : 3;
+  const declared = num(dims[1], 3);
+  if (declared !== 1 && declared !== 3) {
+    throw new ModelSourceError(
+      'model-load',
+      `${files.name} takes ${declared}-channel samples ('${proposal.image.name}'), not images of 1 or 3 channels: a latent U-Net. Give it a manifest.json that names its encoder (image → latent), or run it with the CLI on ready-made latents: diffprobe extract --x0 latents.npy.`,
+    );
+  }
+  const channels = declared;
   const size = num(dims[2], 32);
   const probe = new ModelRuntime(be, model, [], null, null, 1, {}, scalarInputs(model));
   const shapes = new Map<string, number[]>();
