@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '../src/core/npy';
 import { contextData, diffusersModel } from '../test/diffusersUnet';
 import { launch, openApp } from './support/browser';
+import { flatPng, zip, type Files } from './support/datasetFixtures';
+import { uploadZip } from './support/datasetPage';
+import { mapsKey } from './support/modelPage';
 
 /** The explorer's maps once computed: their request key and colour-scale range. */
 async function maps(page: Page): Promise<{ key: string; range: string }> {
@@ -104,6 +107,50 @@ describe('a diffusers-style text-conditional U-Net', () => {
       'unet-diffusers',
     );
     expect((await maps(page)).key).toBe(b.key);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('trains a head on it: batches of images share the scalar timestep', async () => {
+    const { page, context, errors } = await openApp(browser);
+    await mapsKey(page);
+    // Dark and light flat images: 30 train and 6 test of each.
+    const files: Files = {};
+    for (let i = 0; i < 36; i++) {
+      const split = i < 30 ? 'train' : 'test';
+      files[`${split}/dark/${i}.png`] = flatPng(16, 16, 10 + i);
+      files[`${split}/light/${i}.png`] = flatPng(16, 16, 180 + i);
+    }
+    await page.getByRole('tab', { name: 'Datasets' }).click();
+    await uploadZip(page, 'twotone.zip', zip(files, 0));
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await page.getByLabel(/^Open your own model/).setInputFiles({
+      name: 'unet-diffusers.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(diffusersModel('scalar-int64')),
+    });
+    await page.getByRole('button', { name: 'Load with this schedule' }).click({ timeout: 60_000 });
+    await expect
+      .poll(() => page.getByTestId('model-facts').innerText(), { timeout: 60_000 })
+      .toMatch(/8 blocks/);
+    await page.getByLabel('Context .npy for encoder_hidden_states').setInputFiles(
+      npy(
+        'prompt.npy',
+        contextData((_, i) => Math.sin(i * 0.1)),
+        [77, 32],
+      ),
+    );
+    await expect
+      .poll(() => page.getByTestId('conditioning-summary').innerText())
+      .toContain('encoder_hidden_states: prompt.npy [77, 32]');
+    await page.getByRole('tab', { name: 'Heads' }).click();
+    await page.getByTestId('head-block').selectOption('5');
+    const rows = page.getByTestId('saved-heads').locator('tbody tr');
+    const before = await rows.count();
+    await page.getByRole('button', { name: 'Train head' }).click();
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(before + 1);
+    expect(await page.getByTestId('heads-status').getAttribute('data-status')).toBe('done');
+    expect(await page.getByTestId('head-test-accuracy').textContent()).toMatch(/^\d+\.\d+%$/);
     expect(errors).toEqual([]);
     await context.close();
   });
