@@ -106,6 +106,19 @@ describe('a diffusers-style export', () => {
     expect(r.warnings.join('\n')).toContain(
       "input 'encoder_hidden_states' (float32 [batch, 77, 32], role context): give --cond encoder_hidden_states=FILE.npy (float32 [77, 32], or [N, 77, 32])",
     );
+    // What `diffprobe inspect` prints: the same inputs as JSON.
+    const out: string[] = [];
+    const status = await main(['inspect', model('scalar-int64'), '--no-run'], {
+      out: (t) => out.push(t),
+      err: () => {},
+    });
+    expect(status).toBe(0);
+    const printed = JSON.parse(out.join('')) as { inputs: { name: string; role: string }[] };
+    expect(printed.inputs.map((i) => [i.name, i.role])).toEqual([
+      ['sample', 'sample'],
+      ['timestep', 'timestep'],
+      ['encoder_hidden_states', 'context'],
+    ]);
     const f = await inspect(model('batch-float'), { threads: 1, run: false });
     expect(f.inputs[1]).toMatchObject({ name: 'timestep', shape: ['batch'], role: 'timestep' });
   }, 60_000);
