@@ -13,6 +13,8 @@ import { contextData, diffusersModel, type DiffusersTimestep } from '../../test/
 import { main } from '../main';
 import type { IndexJson } from './extract';
 import { inspect } from './inspect';
+import { sweep } from './sweep';
+import { parseSweepArgs } from './sweepArgs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'diffprobe-diffusers-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -199,4 +201,30 @@ describe('a diffusers-style export', () => {
     expect(a.length).toBe(2 * 8); // two latents, 8 channels pooled to 1×1
     expect(differs(a, block(join(tmp, 'lat-b'), 5))).toBe(true);
   });
+
+  it('sweep runs it with --cond, feeding each shard its scalar timestep', async () => {
+    const imgs = join(tmp, 'sweep-imgs');
+    for (const [c, cls] of ['bright', 'dark'].entries()) {
+      mkdirSync(join(imgs, cls), { recursive: true });
+      for (let i = 0; i < 5; i++) {
+        const px = Uint8Array.from({ length: 256 }, (_, k) => (c ? 20 : 160) + ((k * 7 + i) % 60));
+        writeFileSync(join(imgs, cls, `${i}.png`), encodePng(px, 16, 16, 1));
+      }
+    }
+    const out = join(tmp, 'sweep-out');
+    const r = await sweep(
+      parseSweepArgs([
+        ...['--model', model('scalar-int64'), '--images', imgs, '--t', '5,50', '--blocks', '4-5'],
+        ...['--pool', '1', '--epochs', '2', '--shard', '4', '--threads', '1', '--no-progress'],
+        ...['--store', join(tmp, 'sweep-store'), '--out', out],
+        ...['--cond', `encoder_hidden_states=${npy('cat.npy')}`],
+      ]),
+    );
+    expect(r.jobs).toMatchObject({ computed: r.jobs.total, stored: 0 });
+    expect(r.jobs.total).toBeGreaterThan(0);
+    const result = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as {
+      cells: unknown[];
+    };
+    expect(result.cells).toHaveLength(4); // 2 blocks × 2 t
+  }, 60_000);
 });
