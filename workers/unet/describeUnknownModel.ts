@@ -50,7 +50,7 @@ export async function describeUnknownModel(
   if (!eps || !proposal.image || !proposal.timestep) {
     throw new ModelSourceError(
       'model-load',
-      `${files.name} does not look like a diffusion U-Net: it needs an image input [B, C, H, W], a timestep input [B] and a noise output.`,
+      `${files.name} does not look like a diffusion U-Net: it needs an image input [B, C, H, W], a timestep input ([B] or a scalar) and a noise output.`,
     );
   }
   // Class labels and context states of known shape are fed (class 0 and zeros for the probe);
