@@ -14,6 +14,7 @@
  *    work any fixed cost looks large, which says nothing about a real model.
  */
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import type { CondChoice } from '../src/core/conditioning/conditioning';
 import type { ModelManifest } from '../src/core/manifest/types';
@@ -244,22 +245,28 @@ export const conditioningSection: BenchSection = {
       await page.goto(base);
       await page.waitForFunction(() => 'diffprobe' in globalThis);
       const batch = quick ? 16 : 32;
-      const calls = quick ? 1 : 2;
+      // Many short runs rather than a few long ones: a pair of neighbouring runs then sees the
+      // same load (this bench shares its machine with whatever else runs).
+      const calls = 1;
+      const load0 = loadavg()[0]!;
       const real = await interleaved(
         page,
         defaultPair(),
         { size: 32, batch, blocks: Array.from({ length: 19 }, (_, i) => i + 1), calls },
-        quick ? 3 : 8,
+        quick ? 3 : 12,
         'default model',
       );
       const { rows, ratio } = defaultRows(real.runtime, real, batch, calls);
+      rows[rows.length - 1]!.note +=
+        `; load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (${cpus().length} cores)`;
 
-      const tinyCalls = quick ? 5 : 20;
+      const tinyCalls = quick ? 5 : 10;
+      const tinyRuns = quick ? 3 : 9;
       const tiny = await interleaved(
         page,
         tinyPair(),
         { size: TINY_SIZE, batch: TINY_BATCH, blocks: [1, 2, 3, 4], calls: tinyCalls },
-        3,
+        tinyRuns,
         'tiny graph',
       );
       rows.push({
@@ -267,7 +274,7 @@ export const conditioningSection: BenchSection = {
         runtime: tiny.runtime,
         value: median(tiny.cond.map((c, r) => c - tiny.uncond[r]!)),
         unit: 'ms',
-        note: `median of the paired differences of 3 interleaved runs of ${tinyCalls} calls; the same graph with both as constants takes ${median(tiny.uncond).toFixed(1)} ms per call (spread ${(Math.max(...tiny.uncond) - Math.min(...tiny.uncond)).toFixed(1)} ms)`,
+        note: `median of the paired differences of ${tinyRuns} interleaved runs of ${tinyCalls} calls; the same graph with both as constants takes ${median(tiny.uncond).toFixed(1)} ms per call (spread ${(Math.max(...tiny.uncond) - Math.min(...tiny.uncond)).toFixed(1)} ms)`,
       });
       return {
         rows,
