@@ -21,6 +21,7 @@ import type { ModelManifest } from '../src/core/manifest/types';
 import type { ConsoleApi } from '../src/engine/consoleApi';
 import { condManifest, condModel } from '../test/condUnet';
 import { condTwin, condTwinManifest } from '../test/condTwin';
+import { cpuRows, cpuTimes, type CpuPair } from './conditioningCpu';
 import type { BenchSection, SectionRow } from './sections';
 
 const MODEL_DIR = 'public/models/fmnist-adm-s';
@@ -49,7 +50,7 @@ const classChoice = (classes: number): CondChoice => ({
 });
 
 /** The default model and its class-conditional twin. */
-function defaultPair(): { uncond: ModelFiles; cond: ModelFiles } {
+function defaultPair(): { uncond: ModelFiles; cond: ModelFiles; cpu: CpuPair } {
   const bytes = new Uint8Array(readFileSync(`${MODEL_DIR}/model.onnx`));
   const manifest = JSON.parse(readFileSync(`${MODEL_DIR}/manifest.json`, 'utf8')) as ModelManifest;
   const twin = condTwin(bytes, { classes: 10, seed: 0 });
@@ -61,6 +62,12 @@ function defaultPair(): { uncond: ModelFiles; cond: ModelFiles } {
         jsonFile(condTwinManifest(manifest, twin.bytes, 10, twin.dim)),
       ],
       cond: [classChoice(10)],
+    },
+    cpu: {
+      uncond: bytes,
+      cond: twin.bytes,
+      outputs: manifest.blocks.map((b) => b.output),
+      size: 32,
     },
   };
 }
@@ -249,9 +256,10 @@ export const conditioningSection: BenchSection = {
       // same load (this bench shares its machine with whatever else runs).
       const calls = 1;
       const load0 = loadavg()[0]!;
+      const pair = defaultPair();
       const real = await interleaved(
         page,
-        defaultPair(),
+        pair,
         { size: 32, batch, blocks: Array.from({ length: 19 }, (_, i) => i + 1), calls },
         quick ? 3 : 12,
         'default model',
@@ -259,6 +267,9 @@ export const conditioningSection: BenchSection = {
       const { rows, ratio } = defaultRows(real.runtime, real, batch, calls);
       rows[rows.length - 1]!.note +=
         `; load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (${cpus().length} cores)`;
+      const cpuBatch = quick ? 8 : 32;
+      const cpu = await cpuTimes(pair.cpu, cpuBatch, quick ? 3 : 8);
+      rows.push(...cpuRows(cpu, cpuBatch));
 
       const tinyCalls = quick ? 5 : 10;
       const tinyRuns = quick ? 3 : 9;
@@ -278,7 +289,11 @@ export const conditioningSection: BenchSection = {
       });
       return {
         rows,
-        goals: { 'conditional / unconditional extract speed (default model size)': ratio },
+        goals: {
+          'conditional / unconditional extract speed (default model size)': ratio,
+          'conditional / unconditional CPU time per batch (default model size)':
+            median(cpu.cond) / median(cpu.uncond),
+        },
       };
     } finally {
       await page.close();
