@@ -50,7 +50,13 @@ const classChoice = (classes: number): CondChoice => ({
 });
 
 /** The default model and its class-conditional twin. */
-function defaultPair(): { uncond: ModelFiles; cond: ModelFiles; cpu: CpuPair } {
+function defaultPair(): {
+  uncond: ModelFiles;
+  cond: ModelFiles;
+  cpu: CpuPair;
+  manifest: ModelManifest;
+  dim: number;
+} {
   const bytes = new Uint8Array(readFileSync(`${MODEL_DIR}/model.onnx`));
   const manifest = JSON.parse(readFileSync(`${MODEL_DIR}/manifest.json`, 'utf8')) as ModelManifest;
   const twin = condTwin(bytes, { classes: 10, seed: 0 });
@@ -69,6 +75,8 @@ function defaultPair(): { uncond: ModelFiles; cond: ModelFiles; cpu: CpuPair } {
       outputs: manifest.blocks.map((b) => b.output),
       size: 32,
     },
+    manifest,
+    dim: twin.dim,
   };
 }
 
@@ -265,6 +273,16 @@ export const conditioningSection: BenchSection = {
         'default model',
       );
       const { rows, ratio } = defaultRows(real.runtime, real, batch, calls);
+      // What the twin adds, counted: per image one table row gathered and one Add of D values.
+      const flops = pair.manifest.flops;
+      if (flops) {
+        rows.push({
+          case: `work the twin adds per image: one Add of ${pair.dim} values (and a Gather of one ${pair.dim}-value row), as a share of the model's ${(flops / 1e6).toFixed(0)} MFLOP`,
+          runtime: 'counted',
+          value: pair.dim / flops,
+          unit: 'share',
+        });
+      }
       rows[rows.length - 1]!.note +=
         `; load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (${cpus().length} cores)`;
       const cpuBatch = quick ? 8 : 32;
