@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,8 @@ import { proposeBlocks } from '../src/core/onnx/blocks';
 import { buildModel } from '../src/core/onnx/build';
 import { withOutputs } from '../src/core/onnx/edit';
 import { parseModel } from '../src/core/onnx/model';
+import type { LoadedBackend } from '../workers/ort/backend';
+import { describeUnknownModel } from '../workers/unet/describeUnknownModel';
 import { condTwin, condTwinManifest, TWIN } from './condTwin';
 
 const DIR = new URL('../public/models/fmnist-adm-s/', import.meta.url);
@@ -40,6 +43,8 @@ async function run(
     await session.release();
   }
 }
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length);
@@ -130,6 +135,28 @@ describe('the class-conditional twin of the default model', () => {
     expect(unfillable(roles, 'app')).toEqual([]);
     expect(m.blocks).toEqual(manifest.blocks);
     expect(m.parameters).toBe(manifest.parameters! + 10 * D);
+  });
+
+  it("the app's load of the twin without a manifest finds the same 19 blocks and y as a class input", async () => {
+    const backend = {
+      ort,
+      info: { backend: 'cpu', reason: 'test', shaderF16: false, threads: 1 },
+    } as unknown as LoadedBackend;
+    const files = {
+      manifest: null,
+      model: seeded.bytes,
+      sha256: sha256(seeded.bytes),
+      name: 'twin.onnx',
+    };
+    const { manifest: m } = await describeUnknownModel(
+      backend,
+      { ...files, externalData: [] },
+      undefined,
+    );
+    const facts = (bs: ModelManifest['blocks']) =>
+      bs.map((b) => [b.index, b.stage, b.output, b.channels, b.height, b.width]);
+    expect(facts(m.blocks)).toEqual(facts(manifest.blocks));
+    expect(m.inputs.conditioning).toEqual([{ name: 'y', role: 'class', dtype: 'int64' }]);
   });
 
   it('refuses a model without a time embedding and a table of the wrong size', () => {
