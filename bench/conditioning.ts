@@ -20,8 +20,8 @@ import type { CondChoice } from '../src/core/conditioning/conditioning';
 import type { ModelManifest } from '../src/core/manifest/types';
 import type { ConsoleApi } from '../src/engine/consoleApi';
 import { condManifest, condModel } from '../test/condUnet';
-import { condTwin, condTwinManifest } from '../test/condTwin';
-import { cpuRows, cpuTimes, type CpuPair } from './conditioningCpu';
+import { condTwin, condTwinManifest, TWIN_NODES } from '../test/condTwin';
+import { addedKernelTime, cpuRows, cpuTimes, kernelRow, type CpuPair } from './conditioningCpu';
 import type { BenchSection, SectionRow } from './sections';
 
 const MODEL_DIR = 'public/models/fmnist-adm-s';
@@ -274,6 +274,8 @@ export const conditioningSection: BenchSection = {
         'default model',
       );
       const { rows, ratio } = defaultRows(real.runtime, real, batch, calls);
+      rows[rows.length - 1]!.note +=
+        `; load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (${cpus().length} cores)`;
       // What the twin adds, counted: per image one table row gathered and one Add of D values.
       const flops = pair.manifest.flops;
       if (flops) {
@@ -284,11 +286,16 @@ export const conditioningSection: BenchSection = {
           unit: 'share',
         });
       }
-      rows[rows.length - 1]!.note +=
-        `; load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (${cpus().length} cores)`;
       const cpuBatch = quick ? 8 : 32;
       const cpu = await cpuTimes(pair.cpu, cpuBatch, quick ? 3 : 8);
       rows.push(...cpuRows(cpu, cpuBatch));
+      const kernels = await addedKernelTime(
+        pair.cpu,
+        Object.values(TWIN_NODES),
+        cpuBatch,
+        quick ? 2 : 5,
+      );
+      rows.push(kernelRow(kernels, cpuBatch));
 
       const tinyCalls = quick ? 5 : 10;
       const tinyRuns = quick ? 3 : 9;

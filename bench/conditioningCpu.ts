@@ -2,8 +2,12 @@
  * The conditioning's cost in CPU time, which a busy machine hardly changes (wall time on a
  * shared 2-core machine swings by ×2 from one run to the next): the default model and its
  * class-conditional twin in onnxruntime-node on one thread, all 19 block outputs, interleaved
- * A B B A …, CPU time of this process (process.cpuUsage: user + system) per batch.
+ * A B B A …, CPU time of this process (process.cpuUsage: user + system) per batch. And the
+ * time onnxruntime's own profiler gives the two nodes the twin adds, against the whole run.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { SectionRow } from './sections';
 
@@ -13,6 +17,17 @@ export interface CpuPair {
   outputs: string[];
   /** Image side; one channel. */
   size: number;
+}
+
+function feedsFor(size: number, batch: number, withClass: boolean): Record<string, ort.Tensor> {
+  const x = Float32Array.from({ length: batch * size * size }, (_, i) => Math.sin(i) * 0.9);
+  return {
+    x: new ort.Tensor('float32', x, [batch, 1, size, size]),
+    t: new ort.Tensor('float32', new Float32Array(batch).fill(90), [batch]),
+    ...(withClass
+      ? { y: new ort.Tensor('int64', new BigInt64Array(batch).fill(3n), [batch]) }
+      : {}),
+  };
 }
 
 const median = (xs: readonly number[]) => {
@@ -36,15 +51,9 @@ export async function cpuTimes(
     uncond: await ort.InferenceSession.create(pair.uncond, opts),
     cond: await ort.InferenceSession.create(pair.cond, opts),
   };
-  const n = pair.size * pair.size;
-  const x = Float32Array.from({ length: batch * n }, (_, i) => Math.sin(i) * 0.9);
-  const base = {
-    x: new ort.Tensor('float32', x, [batch, 1, pair.size, pair.size]),
-    t: new ort.Tensor('float32', new Float32Array(batch).fill(90), [batch]),
-  };
   const feeds = {
-    uncond: base,
-    cond: { ...base, y: new ort.Tensor('int64', new BigInt64Array(batch).fill(3n), [batch]) },
+    uncond: feedsFor(pair.size, batch, false),
+    cond: feedsFor(pair.size, batch, true),
   };
   const ms = { uncond: [] as number[], cond: [] as number[] };
   try {
@@ -93,4 +102,60 @@ export function cpuRows(ms: { uncond: number[]; cond: number[] }, batch: number)
       note: `${Math.abs(cost) <= spread ? 'within' : 'outside'} the unconditional model's run-to-run spread (${spread.toFixed(1)} ms); ${((cost / median(ms.uncond)) * 100).toFixed(2)} % of a batch`,
     },
   ];
+}
+
+/**
+ * Per run of the twin (onnxruntime's profiler, one thread): the kernel time of the nodes named
+ * `nodes`, and the whole run's time, both in µs (medians over `runs` runs after a warm-up).
+ */
+export async function addedKernelTime(
+  pair: CpuPair,
+  nodes: readonly string[],
+  batch: number,
+  runs: number,
+): Promise<{ addedUs: number; runUs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'diffprobe-cond-profile-'));
+  try {
+    const session = await ort.InferenceSession.create(pair.cond, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      enableProfiling: true,
+      profileFilePrefix: join(dir, 'twin'),
+    });
+    const feeds = feedsFor(pair.size, batch, true);
+    for (let i = 0; i <= runs; i++) await session.run(feeds, pair.outputs);
+    session.endProfiling();
+    await session.release();
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (!file) throw new Error('onnxruntime wrote no profile');
+    const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      name: string;
+      ts: number;
+      dur: number;
+    }[];
+    const kernels = new Set(nodes.map((n) => `${n}_kernel_time`));
+    // The first run is the warm-up.
+    const runEvents = events.filter((e) => e.name === 'model_run').slice(1);
+    const added = runEvents.map((r) =>
+      events
+        .filter((e) => kernels.has(e.name) && e.ts >= r.ts && e.ts <= r.ts + r.dur)
+        .reduce((sum, e) => sum + e.dur, 0),
+    );
+    if (added.some((a) => a === 0)) throw new Error(`no kernel time for ${nodes.join(', ')}`);
+    return { addedUs: median(added), runUs: median(runEvents.map((r) => r.dur)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The row for addedKernelTime's result. */
+export function kernelRow(k: { addedUs: number; runUs: number }, batch: number): SectionRow {
+  return {
+    case: "kernel time of the twin's Gather and Add per batch (onnxruntime profiler)",
+    runtime: 'onnxruntime-node CPU · 1 thread',
+    value: k.addedUs / 1000,
+    unit: 'ms',
+    note: `${((k.addedUs / k.runUs) * 100).toFixed(3)} % of the run (${(k.runUs / 1000).toFixed(1)} ms), batch ${batch}, median of the runs`,
+  };
 }

@@ -32,6 +32,9 @@ export const TWIN = {
   sum: '/Add_label_emb_output_0',
 } as const;
 
+/** The names of the two nodes the twin adds. */
+export const TWIN_NODES = { gather: '/label_emb/Gather', add: '/Add' } as const;
+
 /**
  * The time embedding `emb`: the one tensor made inside the `time_embed` module that nodes
  * outside it read, and its width D (the bias of the MLP's last layer).
@@ -83,12 +86,12 @@ export function condTwin(
   const extra = buildGraph({
     nodes: [
       {
-        name: '/label_emb/Gather',
+        name: TWIN_NODES.gather,
         opType: 'Gather',
         inputs: [TWIN.table, TWIN.input],
         outputs: [TWIN.gather],
       },
-      { name: '/Add', opType: 'Add', inputs: [emb, TWIN.gather], outputs: [TWIN.sum] },
+      { name: TWIN_NODES.add, opType: 'Add', inputs: [emb, TWIN.gather], outputs: [TWIN.sum] },
     ],
     inputs: [{ name: TWIN.input, elemType: 7, shape: ['batch'] }],
     outputs: [],
