@@ -7,7 +7,10 @@
  *    request (all 19 blocks, pool 2, t = 90) on both, in interleaved runs (A B B A A B …) so that a
  *    slow moment of the machine hits both alike. The claim — conditioning costs nothing
  *    measurable — is judged against the unconditional model's own run-to-run spread.
- * 2. Tiny graph (test/condUnet.ts, kept on purpose): a few-node graph with a class and a context
+ * 2. The same pair where the machine's load matters less (conditioningCpu.ts): CPU time per
+ *    batch in onnxruntime-node, and the kernel time onnxruntime's profiler gives the twin's two
+ *    added nodes; and the added work counted as a share of the model's FLOPs.
+ * 3. Tiny graph (test/condUnet.ts, kept on purpose): a few-node graph with a class and a context
  *    input against the same graph with both as constants. There the per-call cost of feeding the
  *    two inputs (copy, int64 conversion, the nodes that read them) is all there is to measure,
  *    so it is reported in ms per call, never as a speed ratio: on a graph that does almost no
