@@ -6,7 +6,9 @@
  *    the time embedding), class 3 for every image through the engine's conditioning. The same
  *    request (all 19 blocks, pool 2, t = 90) on both, in interleaved runs (A B B A A B …) so that a
  *    slow moment of the machine hits both alike. The claim — conditioning costs nothing
- *    measurable — is judged against the unconditional model's own run-to-run spread.
+ *    measurable — is judged against the unconditional model's own run-to-run spread and, in a
+ *    full run, against a control: the unconditional model again in a third engine (A B C, B C A,
+ *    …), whose "cost" is what the bench reads where there is none.
  * 2. The same pair where the machine's load matters less (conditioningCpu.ts): CPU time per
  *    batch in onnxruntime-node, and the kernel time onnxruntime's profiler gives the twin's two
  *    added nodes; and the added work counted as a share of the model's FLOPs.
@@ -171,41 +173,46 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Per-run ms per batch of both models, measured A B B A A B … (`runs` each). */
-async function interleaved(
+/**
+ * Per-run ms per batch of each model, `runs` rounds in which each runs once, the order rotating
+ * (A B, B A, … or A B C, B C A, C A B, …) so that no model always runs right after another.
+ */
+async function interleaved<K extends string>(
   page: Page,
-  pair: { uncond: ModelFiles; cond: ModelFiles },
+  models: Record<K, ModelFiles>,
   req: { size: number; batch: number; blocks: number[]; calls: number },
   runs: number,
   label: string,
-): Promise<{ runtime: string; uncond: number[]; cond: number[] }> {
-  const runtime = await open(page, 'uncond', pair.uncond);
-  await open(page, 'cond', pair.cond);
-  // Warm both (sessions for this request, the pooled graph) before any timed run.
-  for (const key of ['uncond', 'cond']) await timeRun(page, key, { ...req, calls: 1, warmup: 1 });
-  const ms = { uncond: [] as number[], cond: [] as number[] };
+): Promise<{ runtime: string; ms: Record<K, number[]> }> {
+  const keys = Object.keys(models) as K[];
+  let runtime = '';
+  for (const key of keys) runtime = await open(page, key, models[key]);
+  // Warm each (sessions for this request, the pooled graph) before any timed run.
+  for (const key of keys) await timeRun(page, key, { ...req, calls: 1, warmup: 1 });
+  const ms = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let r = 0; r < runs; r++) {
-    // A B, then B A, …: neither model always runs right after the other one.
-    for (const key of r % 2 ? (['cond', 'uncond'] as const) : (['uncond', 'cond'] as const)) {
+    for (let j = 0; j < keys.length; j++) {
+      const key = keys[(r + j) % keys.length]!;
       ms[key].push(await timeRun(page, key, { ...req, warmup: 0 }));
     }
     console.log(
-      `${label} run ${r + 1}/${runs}: unconditional ${ms.uncond[r]!.toFixed(1)} ms, conditional ${ms.cond[r]!.toFixed(1)} ms per batch`,
+      `${label} run ${r + 1}/${runs}: ${keys.map((k) => `${k} ${ms[k][r]!.toFixed(1)}`).join(', ')} ms per batch`,
     );
   }
   await closeAll(page);
-  return { runtime, ...ms };
+  return { runtime, ms };
 }
 
 /** The rows of one comparison at the default model size. */
 function defaultRows(
   runtime: string,
-  ms: { uncond: number[]; cond: number[] },
+  ms: { uncond: number[]; cond: number[]; control?: number[] },
   batch: number,
   calls: number,
 ): { rows: SectionRow[]; ratio: number } {
   const ips = (m: number) => (batch * 1000) / m;
   const runs = `${ms.uncond.length} interleaved runs each of ${calls} call${calls > 1 ? 's' : ''}`;
+  const paired = (xs: number[]) => median(xs.map((x, r) => x - ms.uncond[r]!));
   const what = `fmnist-adm-s (1.74M parameters), all 19 blocks, pool 2, t = 90, batch ${batch}`;
   const rows: SectionRow[] = [];
   for (const key of ['uncond', 'cond'] as const) {
@@ -226,7 +233,7 @@ function defaultRows(
   }
   // Paired: run r of each model ran next to the other (A B B A …), so a slow stretch of the
   // machine cancels out of their difference; the median of those differences is the cost.
-  const cost = median(ms.cond.map((c, r) => c - ms.uncond[r]!));
+  const cost = paired(ms.cond);
   const spread = Math.max(...ms.uncond) - Math.min(...ms.uncond);
   // The speed ratio of each pair (uncond ms / cond ms), and their median, for the same reason.
   const ratio = median(ms.cond.map((c, r) => ms.uncond[r]! / c));
@@ -253,6 +260,16 @@ function defaultRows(
       note: `median ${median(ms.uncond).toFixed(1)} ms per batch`,
     },
   );
+  if (ms.control) {
+    const control = paired(ms.control);
+    rows.push({
+      case: 'control: the unconditional model against itself in a third engine, same rounds (median of paired differences)',
+      runtime,
+      value: control,
+      unit: 'ms',
+      note: `what the bench reads as a cost where there is none; the conditioning's ${cost.toFixed(1)} ms is ${Math.abs(cost) <= Math.abs(control) ? 'no larger' : `${(Math.abs(cost) - Math.abs(control)).toFixed(1)} ms larger`}`,
+    });
+  }
   return { rows, ratio };
 }
 
@@ -269,15 +286,24 @@ export const conditioningSection: BenchSection = {
       const calls = 1;
       const load0 = loadavg()[0]!;
       const pair = defaultPair();
+      // Full runs add a control: the unconditional model again, in a third engine.
+      const models: Record<string, ModelFiles> = { uncond: pair.uncond, cond: pair.cond };
+      if (!quick) models.control = pair.uncond;
       const real = await interleaved(
         page,
-        pair,
+        models,
         { size: 32, batch, blocks: Array.from({ length: 19 }, (_, i) => i + 1), calls },
         quick ? 3 : 12,
         'default model',
       );
-      const { rows, ratio } = defaultRows(real.runtime, real, batch, calls);
-      rows[rows.length - 1]!.note +=
+      const { uncond, cond, control } = real.ms;
+      const { rows, ratio } = defaultRows(
+        real.runtime,
+        { uncond: uncond!, cond: cond!, ...(control ? { control } : {}) },
+        batch,
+        calls,
+      );
+      rows.find((r) => r.case.startsWith('noise floor'))!.note +=
         `; load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (${cpus().length} cores)`;
       // What the twin adds, counted: per image one table row gathered and one Add of D values.
       const flops = pair.manifest.flops;
@@ -302,7 +328,7 @@ export const conditioningSection: BenchSection = {
 
       const tinyCalls = quick ? 5 : 10;
       const tinyRuns = quick ? 3 : 9;
-      const tiny = await interleaved(
+      const { runtime: tinyRuntime, ms: tiny } = await interleaved(
         page,
         tinyPair(),
         { size: TINY_SIZE, batch: TINY_BATCH, blocks: [1, 2, 3, 4], calls: tinyCalls },
@@ -311,7 +337,7 @@ export const conditioningSection: BenchSection = {
       );
       rows.push({
         case: `tiny graph (4 nodes of work, ${TINY_SIZE}×${TINY_SIZE}, batch ${TINY_BATCH}): fixed cost per extract call of feeding a class and a context [2, 3] input`,
-        runtime: tiny.runtime,
+        runtime: tinyRuntime,
         value: median(tiny.cond.map((c, r) => c - tiny.uncond[r]!)),
         unit: 'ms',
         note: `median of the paired differences of ${tinyRuns} interleaved runs of ${tinyCalls} calls; the same graph with both as constants takes ${median(tiny.uncond).toFixed(1)} ms per call (spread ${(Math.max(...tiny.uncond) - Math.min(...tiny.uncond)).toFixed(1)} ms)`,
