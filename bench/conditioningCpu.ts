@@ -2,8 +2,9 @@
  * The conditioning's cost in CPU time, which a busy machine moves less than wall time (that
  * swings by ×2 from one run to the next on a shared 2-core machine; CPU time by some 10 %):
  * the default model and its class-conditional twin in onnxruntime-node on one thread, all 19
- * block outputs, interleaved A B B A …, CPU time of this process (process.cpuUsage: user + system) per batch. And the
- * time onnxruntime's own profiler gives the two nodes the twin adds, against the whole run.
+ * block outputs, interleaved A B B A …, CPU time of this process (process.cpuUsage: user +
+ * system) per batch. And the time onnxruntime's own profiler gives the two nodes the twin adds,
+ * against the whole run.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
