@@ -14,10 +14,10 @@ PY=python3
 [ -x /usr/bin/python3 ] && ! python3 -c 'import torch' 2>/dev/null && PY=/usr/bin/python3
 unxz() { "$PY" -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$1" "$2"; }
 
-if [ -f "$P/data/train-images-idx3-ubyte.xz" ]; then
+if [ -f "$P/data/train-images-idx3-ubyte.dpic" ]; then
   mkdir -p "$WORK/fmnist"
-  "$PY" -c 'import gzip, lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), gzip.open(sys.argv[2], "wb", compresslevel=1))' \
-    "$P/data/train-images-idx3-ubyte.xz" "$WORK/fmnist/train-images-idx3-ubyte.gz"
+  (cd tools && "$PY" -m diffprobe_tools.image_codec decode "$P/data/train-images-idx3-ubyte.dpic" \
+    "$WORK/fmnist/train-images-idx3-ubyte.gz")
   cp "$P/data/train-labels-idx1-ubyte.gz" "$WORK/fmnist/"
   export FASHION_MNIST_DIR="$WORK/fmnist"
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares what the GPU kit sends along to the GPU machine: ONE folder, .device/kit (git-ignored),
 # carried in one call with the working tree, under the machine's 64 MiB a call:
-#   data/   Fashion-MNIST train (xz), for the training part
+#   data/   Fashion-MNIST train (diffprobe_tools.image_codec: 19.3 MiB, xz -9e 21.6), for training
 #   node.xz Node without its symbols and with its embedded ICU data blanked (the kit uses no Intl),
 #           x86-filtered xz; checked here to run the WebGPU step's engine path before it is packed
 #   dawn/   Dawn (npm `webgpu`, stripped), ort/ onnxruntime-web's WebGPU bundle and its Emscripten
@@ -11,7 +11,7 @@
 # Run from anywhere after `npm install`:  bash tools/device/pack.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-FM=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
+FM=$(cd "${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}" && pwd)
 P=.device/kit
 LIMIT=$((64 * 1024 * 1024))
 TARGET=$((60 * 1024 * 1024)) # room for the tree to grow between packing and the call
@@ -23,8 +23,11 @@ rm -rf .device
 mkdir -p "$P/data" "$P/dawn" "$P/ort" "$P/debs"
 XZ_EXE=(xz --x86 --lzma2=preset=9e -T1) # the x86 branch filter: executables shrink about 10 %
 
-echo "pack: Fashion-MNIST train (xz -9e, a minute or two)…"
-zcat "$FM/train-images-idx3-ubyte.gz" | xz -9e -T0 > "$P/data/train-images-idx3-ubyte.xz"
+echo "pack: Fashion-MNIST train (diffprobe_tools.image_codec, checked by decoding; a minute or two)…"
+IMG="$P/data/train-images-idx3-ubyte.dpic"
+(cd tools && "$PY" -m diffprobe_tools.image_codec encode "$FM/train-images-idx3-ubyte.gz" "../$IMG" &&
+  "$PY" -m diffprobe_tools.image_codec decode "../$IMG" "$TMP/images.gz")
+cmp <(zcat "$FM/train-images-idx3-ubyte.gz") <(zcat "$TMP/images.gz")
 cp "$FM/train-labels-idx1-ubyte.gz" "$P/data/"
 
 echo "pack: Node $(node --version) without symbols and ICU data…"

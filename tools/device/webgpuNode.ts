@@ -199,7 +199,7 @@ async function time(args: Args, report: Report, backend: LoadedBackend): Promise
     report.timings.push({
       batch,
       iters: args.iters,
-      imgPerSec: Number(((1000 * batch) / ms).toFixed(1)),
+      imgPerSec: Number(((1000 * batch) / ms).toPrecision(4)),
       msPerBatch: Number(ms.toFixed(3)),
       firstCallMs: Number(firstCallMs.toFixed(1)),
     });
