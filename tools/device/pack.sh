@@ -107,7 +107,7 @@ if [ "$total" -gt "$LIMIT" ]; then
   echo "pack: OVER the 64 MiB limit of one call" >&2
   exit 1
 elif [ "$total" -gt "$TARGET" ]; then
-  echo "pack: fits the 64 MiB limit, but with less than 4 MiB to spare"
+  echo "pack: fits one call, $(mib $((LIMIT - total))) to spare under 64 MiB (less than the 4 MiB hoped for)"
 else
-  echo "pack: fits one call: $(mib $((LIMIT - total))) to spare under 64 MiB"
+  echo "pack: fits one call, $(mib $((LIMIT - total))) to spare under 64 MiB"
 fi
