@@ -13,7 +13,6 @@ are coded in lockstep, so encoding and decoding are numpy operations over all la
 from __future__ import annotations
 
 import gzip
-import io
 import lzma
 import sys
 
@@ -137,14 +136,16 @@ def decode(blob: bytes) -> np.ndarray:
 def main(argv: list) -> int:
     mode, src, dst = argv
     if mode == "encode":
-        raw = (gzip.open if src.endswith(".gz") else open)(src, "rb").read()
+        with (gzip.open if src.endswith(".gz") else open)(src, "rb") as f:
+            raw = f.read()
         count, h, w = (int(v) for v in np.frombuffer(raw, ">u4", 3, 4))
         images = np.frombuffer(raw, np.uint8, count * h * w, 16).reshape(count, h, w)
         blob = encode(images)
         with open(dst, "wb") as f:
             f.write(raw[:16] + blob)
     elif mode == "decode":
-        blob = open(src, "rb").read()
+        with open(src, "rb") as f:
+            blob = f.read()
         images = decode(blob[16:])
         with gzip.open(dst, "wb", compresslevel=1) as f:
             f.write(blob[:16] + images.tobytes())
