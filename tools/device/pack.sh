@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares what the GPU kit sends along to the GPU machine: ONE folder, .device/kit (git-ignored),
 # carried in one call with the working tree, under the machine's 64 MiB a call:
-#   data/   Fashion-MNIST train (diffprobe_tools.image_codec: 19.3 MiB, xz -9e 21.6), for training
+#   data/   Fashion-MNIST train (diffprobe_tools.image_codec: 19.0 MiB, xz -9e 21.6), for training
 #   node.xz Node without its symbols and with its embedded ICU data blanked (the kit uses no Intl),
 #           x86-filtered xz; checked here to run the WebGPU step's engine path before it is packed
 #   dawn/   Dawn (npm `webgpu`, stripped), ort/ onnxruntime-web's WebGPU bundle and its Emscripten
@@ -34,8 +34,8 @@ echo "pack: Node $(node --version) without symbols and ICU data…"
 strip --strip-all -o "$TMP/node" "$(readlink -f "$(command -v node)")"
 # Node embeds ICU's data (33 MB, 7.5 MiB as xz) as the symbol icudt<version>_dat. The symbol table
 # is read from the unstripped binary; the bytes are zeroed in the stripped copy after checking that
-# they are an ICU common-data package. ICU then reports its data as missing: Intl, toLocaleString
-# and non-UTF-8 TextDecoders throw; UTF-8 text, URLs, numbers and WebAssembly are unaffected.
+# they are an ICU common-data package. ICU then reports its data as missing: Intl and
+# toLocaleString throw; TextDecoder, URLs, numbers and WebAssembly are unaffected.
 "$PY" - "$(readlink -f "$(command -v node)")" "$TMP/node" <<'EOF' || true # a Node without the symbol keeps ICU
 import re, subprocess, sys
 src, dst = sys.argv[1:]
