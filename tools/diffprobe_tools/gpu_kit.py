@@ -145,11 +145,19 @@ def machine_free(text: str) -> str:
 
 def run_webgpu(args: argparse.Namespace, out: str, report: dict) -> dict:
     argv, env = webgpu_command(args)
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=args.webgpu_timeout, env=env,
-                          cwd=REPO)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    result = json.loads(lines[-1]) if lines else {"ok": False, "reason": f"node exited {proc.returncode}"}
-    result["stderrTail"] = [machine_free(ln) for ln in proc.stderr.strip().splitlines()[-12:]]
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=args.webgpu_timeout, env=env,
+                              cwd=REPO)
+        stdout, stderr, ended = proc.stdout, proc.stderr, f"node exited {proc.returncode}"
+    except subprocess.TimeoutExpired as err:  # keep the batch sizes measured before the limit
+        text = lambda b: b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
+        stdout, stderr = text(err.stdout), text(err.stderr)
+        ended = f"stopped after the {args.webgpu_timeout:.0f} s limit (--webgpu-timeout)"
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
+    result = json.loads(lines[-1]) if lines else {"ok": False, "reason": ended}
+    if result.pop("partial", False):
+        result["reason"] = f"{ended}; the batch sizes timed before it are kept"
+    result["stderrTail"] = [machine_free(ln) for ln in stderr.strip().splitlines()[-12:]]
     if "reason" in result:
         result["reason"] = machine_free(result["reason"])
     torch_rows = next((m["rows"] for m in report.get("torch", {}).get("models", [])

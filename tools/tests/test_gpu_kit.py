@@ -94,6 +94,26 @@ class TrainBudget(unittest.TestCase):
             del os.environ["DIFFPROBE_KIT_T0"]
 
 
+class WebgpuTimeLimit(unittest.TestCase):
+    def test_a_step_stopped_by_its_limit_keeps_the_batch_sizes_it_timed(self) -> None:
+        tmp = tempfile.mkdtemp()
+        script = os.path.join(tmp, "slow.mjs")
+        with open(script, "w") as f:  # one batch size timed, then a hang (a slow shader compile)
+            f.write('console.log(JSON.stringify({ok: false, partial: true, timings: [{batch: 1, imgPerSec: 5}]}));\n'
+                    "setInterval(() => {}, 1000);\n")
+        os.environ["DIFFPROBE_WEBGPU_SCRIPT"] = script
+        try:
+            args = gpu_kit.parse_args(["--out", tmp, "--webgpu-timeout", "3"])
+            result = gpu_kit.run_webgpu(args, tmp, {})
+        finally:
+            del os.environ["DIFFPROBE_WEBGPU_SCRIPT"]
+            shutil.rmtree(tmp)
+        self.assertFalse(result["ok"])
+        self.assertEqual(result["timings"], [{"batch": 1, "imgPerSec": 5}])
+        self.assertIn("3 s limit", result["reason"])
+        self.assertNotIn("partial", result)
+
+
 class TrainState(unittest.TestCase):
     def test_round_trip_is_float16_and_refuses_other_files(self) -> None:
         tmp = tempfile.mkdtemp()
