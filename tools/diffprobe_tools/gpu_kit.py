@@ -145,14 +145,14 @@ def machine_free(text: str) -> str:
 
 def run_webgpu(args: argparse.Namespace, out: str, report: dict) -> dict:
     argv, env = webgpu_command(args)
+    limit = min(args.webgpu_timeout, max(10.0, args.deadline - kit_elapsed() - 30))  # not past the deadline
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=args.webgpu_timeout, env=env,
-                              cwd=REPO)
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=limit, env=env, cwd=REPO)
         stdout, stderr, ended = proc.stdout, proc.stderr, f"node exited {proc.returncode}"
     except subprocess.TimeoutExpired as err:  # keep the batch sizes measured before the limit
         text = lambda b: b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
         stdout, stderr = text(err.stdout), text(err.stderr)
-        ended = f"stopped after the {args.webgpu_timeout:.0f} s limit (--webgpu-timeout)"
+        ended = f"stopped after the {limit:.0f} s limit (--webgpu-timeout, --deadline)"
     lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
     result = json.loads(lines[-1]) if lines else {"ok": False, "reason": ended}
     if result.pop("partial", False):
