@@ -7,7 +7,7 @@
  *
  * Prints one JSON object on stdout: the adapter, and img/s per batch size for all blocks at
  * pool 2, or `ok: false` with the exact reason it could not run (no Vulkan loader, no adapter,
- * a device or session error). `--backend wasm` runs the same path on ORT-web's CPU provider,
+ * a device or session error). Before it, one line (`partial: true`) after each batch size. `--backend wasm` runs the same path on ORT-web's CPU provider,
  * which proves the engine path in Node where no GPU adapter exists.
  *
  * On the GPU machine the kit runs a bundle of this file; Dawn and onnxruntime-web travel beside
@@ -199,10 +199,12 @@ async function time(args: Args, report: Report, backend: LoadedBackend): Promise
     report.timings.push({
       batch,
       iters: args.iters,
-      imgPerSec: Number(((1000 * batch) / ms).toFixed(1)),
+      imgPerSec: Number(((1000 * batch) / ms).toPrecision(4)),
       msPerBatch: Number(ms.toFixed(3)),
       firstCallMs: Number(firstCallMs.toFixed(1)),
     });
+    // What is measured so far, in case the caller's time limit stops the rest.
+    process.stdout.write(`${JSON.stringify({ ...report, partial: true })}\n`);
   }
   await runtime.release();
 }

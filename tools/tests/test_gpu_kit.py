@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import unittest
 
 import torch
@@ -34,6 +35,11 @@ class GpuKitDryRun(unittest.TestCase):
         self.assertEqual(self.report["parts"], ["train", "torch", "webgpu"])
         for part in ("train", "torch", "webgpu"):
             self.assertNotIn("error", self.report[part], part)
+
+    def test_timings_run_first_and_training_fills_the_time_left(self) -> None:
+        self.assertEqual(self.report["order"], ["torch", "webgpu", "train"])
+        self.assertEqual(self.report["deadlineSeconds"], 570.0)
+        self.assertLessEqual(self.report["train"]["budgetMinutes"], 570 / 60)
 
     def test_training_resumes_from_the_committed_state_and_writes_the_next(self) -> None:
         before = load_state(DEFAULT_STATE)
@@ -69,6 +75,43 @@ class GpuKitDryRun(unittest.TestCase):
         text = json.dumps(self.report["webgpu"])
         for root in ("/tmp/", "/home/", REPO):
             self.assertNotIn(root, text)
+
+
+class TrainBudget(unittest.TestCase):
+    def args(self, *extra: str):
+        return gpu_kit.parse_args(["--out", "unused", *extra])
+
+    def test_the_budget_is_what_is_left_before_the_deadline(self) -> None:
+        os.environ["DIFFPROBE_KIT_T0"] = str(time.time() - 100)
+        try:
+            left = gpu_kit.train_minutes(self.args())
+            self.assertAlmostEqual(left, (570 - 100 - gpu_kit.TRAIN_OVERHEAD_S) / 60, delta=0.1)
+            self.assertEqual(gpu_kit.train_minutes(self.args("--minutes", "2")), 2)
+            self.assertAlmostEqual(gpu_kit.train_minutes(self.args("--minutes", "60")), left, delta=0.1)
+            with self.assertRaisesRegex(RuntimeError, "no time left"):
+                gpu_kit.train_minutes(self.args("--deadline", "110"))
+        finally:
+            del os.environ["DIFFPROBE_KIT_T0"]
+
+
+class WebgpuTimeLimit(unittest.TestCase):
+    def test_a_step_stopped_by_its_limit_keeps_the_batch_sizes_it_timed(self) -> None:
+        tmp = tempfile.mkdtemp()
+        script = os.path.join(tmp, "slow.mjs")
+        with open(script, "w") as f:  # one batch size timed, then a hang (a slow shader compile)
+            f.write('console.log(JSON.stringify({ok: false, partial: true, timings: [{batch: 1, imgPerSec: 5}]}));\n'
+                    "setInterval(() => {}, 1000);\n")
+        os.environ["DIFFPROBE_WEBGPU_SCRIPT"] = script
+        try:
+            args = gpu_kit.parse_args(["--out", tmp, "--webgpu-timeout", "3"])
+            result = gpu_kit.run_webgpu(args, tmp, {})
+        finally:
+            del os.environ["DIFFPROBE_WEBGPU_SCRIPT"]
+            shutil.rmtree(tmp)
+        self.assertFalse(result["ok"])
+        self.assertEqual(result["timings"], [{"batch": 1, "imgPerSec": 5}])
+        self.assertIn("3 s limit", result["reason"])
+        self.assertNotIn("partial", result)
 
 
 class TrainState(unittest.TestCase):
