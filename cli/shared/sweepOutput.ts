@@ -15,7 +15,12 @@ import {
   HEATMAP_TOP as TOP,
   heatmapLayout,
 } from '../../src/core/heads/sweepHeatmapLayout';
-import { resultCsv, resultGrid, type SweepResult } from '../../src/core/sweep/result';
+import {
+  resultCsv,
+  resultGrid,
+  serializeSweepResult,
+  type SweepResult,
+} from '../../src/core/sweep/result';
 import { writeAtomic } from './shardRunner';
 
 /** The heatmap as SVG text (the layout of src/ui/heads/SweepHeatmap.tsx). */
@@ -74,6 +79,6 @@ export async function writeSweepOutputs(
     .toBuffer();
   writeAtomic(files.png, png);
   writeAtomic(files.csv, resultCsv(result));
-  writeAtomic(files.json, JSON.stringify(result, null, 2) + '\n');
+  writeAtomic(files.json, serializeSweepResult(result));
   return files;
 }

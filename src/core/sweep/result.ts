@@ -20,7 +20,13 @@ export interface SweepResult {
   model: { id: string | null; sha256: string; file: string };
   /** What the model's conditioning inputs were fed, as exported heads record it (if any). */
   conditioning?: ConditioningRecord[];
-  dataset: { source: string; classes: string[]; images: { train: number; test: number } };
+  dataset: {
+    /** The app's dataset id (`demo:…`, `stored:…`) when the app ran the sweep; the CLI writes none. */
+    id?: string;
+    source: string;
+    classes: string[];
+    images: { train: number; test: number };
+  };
   split: { kind: 'dataset' | 'seeded'; testFraction: number | null };
   seeds: { noise: number; split: number; train: number };
   pool: number;
@@ -33,6 +39,26 @@ export interface SweepResult {
   skipped: { path: string; reason: string }[];
   /** How the features were computed: shards of this many images, one job per shard × t. */
   shards: { count: number; size: number };
+}
+
+/** Everything a result says but its cells: what the panel keeps next to a grid it ran or opened. */
+export type SweepRecord = Omit<SweepResult, 'cells'>;
+
+/** The result of a grid (finished cells only; NaN cells are left out) under its record. */
+export function sweepResultOf(record: SweepRecord, grid: SweepGrid): SweepResult {
+  const cells: SweepCell[] = [];
+  grid.blocks.forEach((block, i) =>
+    grid.ts.forEach((t, j) => {
+      const acc = grid.acc[i]![j]!;
+      if (Number.isFinite(acc)) cells.push({ block, t, pool: record.pool, testAccuracy: acc });
+    }),
+  );
+  return { ...record, blocks: [...grid.blocks], ts: [...grid.ts], cells };
+}
+
+/** sweep.json's text, as the CLI writes it and the app downloads it. */
+export function serializeSweepResult(r: SweepResult): string {
+  return JSON.stringify(r, null, 2) + '\n';
 }
 
 /** The grid of a result: acc[block][t], NaN where no cell was written. */
@@ -93,6 +119,9 @@ export function parseSweepResult(json: unknown): SweepResult {
         `cell (block ${String(cell.block)}, t=${String(cell.t)}) is off the grid`,
       );
   }
+  const dataset = o.dataset as Record<string, unknown> | null | undefined;
+  if (dataset?.id !== undefined && typeof dataset.id !== 'string')
+    throw new RangeError('"dataset.id" must be a string');
   const cond = o.conditioning;
   if (
     cond !== undefined &&

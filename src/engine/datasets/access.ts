@@ -1,5 +1,6 @@
 import type { PreparedImages } from '../../core/datasets/demoZip';
 import type { FeatureItem } from '../../core/features/batch';
+import { DEMO_DATASET, storedDatasetId } from '../../core/sweep/datasetRef';
 import { datasetEngine } from '../workers/datasetEngine';
 
 /** One split of a labelled image set, prepared for a model: pixels [C, S, S] in its range. */
@@ -44,7 +45,7 @@ export function loadDemoDataset(size: number, channels: 1 | 3): Promise<LabeledI
 async function readDemo(size: number, channels: 1 | 3): Promise<LabeledImages> {
   const url = new URL(DEMO_DATASET_URL, location.href).href;
   const demo = await datasetEngine.demo(url, size, channels);
-  return labeled('demo:fashion-mnist', 'Fashion-MNIST demo', demo, size, channels);
+  return labeled(DEMO_DATASET.id, DEMO_DATASET.name, demo, size, channels);
 }
 
 /** The worker's flat prepared images as train and test splits (views of one buffer). */
@@ -108,7 +109,7 @@ export async function loadStoredDataset(
   channels: 1 | 3,
 ): Promise<LabeledImages> {
   const prepared = await datasetEngine.prepare(id, size, channels);
-  return labeled(`stored:${id}`, prepared.meta.name, prepared, size, channels);
+  return labeled(storedDatasetId(id), prepared.meta.name, prepared, size, channels);
 }
 
 /**

@@ -18,6 +18,7 @@ import type { HeadsEngine } from '../workers/headsEngine';
 import type { UnetEngine } from '../workers/unetEngine';
 import { extractSplits, HEADS_NOISE_SEED, type SplitFeatures } from '../heads/features';
 import { SweepProgress, type SweepStats } from './progress';
+import { sweepRecord } from './record';
 import { pipelineSteps } from './schedule';
 
 export type { SweepStats } from './progress';
@@ -93,6 +94,17 @@ export function createSweepController(deps: SweepDeps) {
     const full = await deps.dataset(manifest.image.size, manifest.image.channels);
     const data = { train: pick(full.train, sweep.limit), test: pick(full.test, sweep.limit) };
     progress.images = { train: data.train.items.length, test: data.test.items.length };
+    const record = sweepRecord({
+      manifest,
+      plan,
+      config,
+      pool: sweep.pool,
+      conditioning: progress.conditioning,
+      data: full,
+      images: progress.images,
+      stored: deps.store.getState().datasets.list,
+    });
+    deps.store.getState().setSweep({ record });
     const trainY = Int32Array.from(data.train.labels);
     const testY = Int32Array.from(data.test.labels);
 
@@ -185,6 +197,7 @@ export function createSweepController(deps: SweepDeps) {
       detail: 'Loading the dataset…',
       error: null,
       conditioning: progress.conditioning.length ? progress.conditioning : null,
+      record: null,
     });
     try {
       await execute(planned, sweep, options, progress, job.signal);

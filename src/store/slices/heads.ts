@@ -7,6 +7,7 @@ import { defaultSpec } from '../../core/heads/spec';
 import type { HeadSpec } from '../../core/heads/spec';
 import type { SweepGrid } from '../../core/heads/sweep';
 import { DEFAULT_SWEEP_TS } from '../../core/heads/sweep';
+import type { SweepRecord } from '../../core/sweep/result';
 import type { EpochReport, HeadsBackendInfo } from '../../protocol/heads';
 import type { AppState } from '../types';
 
@@ -71,6 +72,8 @@ export interface SweepState {
    * as exported heads record it; null for an unconditional model.
    */
   conditioning: ConditioningRecord[] | null;
+  /** What sweep.json says next to the grid's cells (model, dataset, settings); null until known. */
+  record: SweepRecord | null;
 }
 
 export interface HeadsState {
@@ -132,6 +135,7 @@ export const createHeadsSlice: StateCreator<AppState, [], [], HeadsSlice> = (set
       trainMs: 0,
       totalMs: 0,
       conditioning: null,
+      record: null,
     },
   },
   setHeads: (patch) => set((s) => ({ heads: { ...s.heads, ...patch } })),

@@ -21,16 +21,18 @@ export function SweepResultInput({ sha256, busy }: { sha256: string | null; busy
       const other = sha256 !== null && r.model.sha256 !== sha256;
       const model = r.model.id ?? r.model.file;
       const drawn = resultGrid(r);
+      const { cells, ...record } = r;
       setSweep({
         status: 'done',
         grid: drawn,
         fraction: 1,
-        detail: `Opened ${file.name}: ${r.cells.length} probes of ${model}, pool ${r.pool}, ${r.dataset.images.train} train / ${r.dataset.images.test} test images${r.conditioning?.length ? `, ${describeConditioningRecord(r.conditioning)}` : ''}.`,
+        detail: `Opened ${file.name}: ${cells.length} probes of ${model}, pool ${r.pool}, ${r.dataset.images.train} train / ${r.dataset.images.test} test images${r.conditioning?.length ? `, ${describeConditioningRecord(r.conditioning)}` : ''}.`,
         error: null,
         featureMs: 0,
         trainMs: 0,
         totalMs: 0,
         conditioning: r.conditioning?.length ? r.conditioning : null,
+        record,
       });
       setNote({
         grid: drawn,

@@ -13,6 +13,7 @@ import { activeConditioning } from '../../engine/conditioning/controls';
 import { useAppStore } from '../../store';
 import { LineChart } from './LineChart';
 import { LiveNumberField } from './LiveNumberField';
+import { SweepExport } from './SweepExport';
 import { SweepHeatmap } from './SweepHeatmap';
 import { SweepResultInput } from './SweepResultInput';
 
@@ -128,6 +129,7 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
         </button>
       </div>
       <SweepResultInput sha256={manifest?.sha256 ?? null} busy={busy} />
+      <SweepExport />
       {!trainable.ok && (
         <p className="error-text" id="heads-sweep-blocked" data-testid="heads-sweep-blocked">
           {trainable.reason}
