@@ -9,7 +9,14 @@ import {
 } from './sweepPlan';
 import { mergeShards } from './merge';
 import { decodeShard, encodeShard, type ShardFeatures } from './shardFile';
-import { parseSweepResult, resultCsv, resultGrid } from './result';
+import {
+  parseSweepResult,
+  resultCsv,
+  resultGrid,
+  serializeSweepResult,
+  sweepResultOf,
+  type SweepRecord,
+} from './result';
 
 const key = (paths: readonly string[]): string => `k${paths.length}-${paths[0]}`;
 
@@ -178,5 +185,30 @@ describe('sweep.json', () => {
     );
     const cond = [{ name: 'y', role: 'class', class: 3 }];
     expect(parseSweepResult({ ...result, conditioning: cond }).conditioning).toEqual(cond);
+  });
+  it('writes a grid (finished cells only) under its record and reads it back the same', () => {
+    const record = {
+      ...result,
+      cells: undefined,
+      dataset: { id: 'demo:x', source: 'X', classes: ['a', 'b'], images: { train: 4, test: 2 } },
+      pool: 2,
+    } as unknown as SweepRecord;
+    const grid = {
+      blocks: [1, 2],
+      ts: [10, 50],
+      acc: [
+        [0.5, NaN],
+        [NaN, 0.75],
+      ],
+    };
+    const text = serializeSweepResult(sweepResultOf(record, grid));
+    expect(text.endsWith('}\n')).toBe(true);
+    const back = parseSweepResult(JSON.parse(text));
+    expect(back.cells).toEqual(result.cells);
+    expect(back.dataset.id).toBe('demo:x');
+    expect(resultGrid(back)).toEqual(grid);
+    expect(() => parseSweepResult({ ...back, dataset: { ...back.dataset, id: 3 } })).toThrow(
+      /dataset.id/,
+    );
   });
 });
