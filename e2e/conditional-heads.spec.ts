@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '../src/core/npy';
+import { parseSweepResult } from '../src/core/sweep/result';
 import type { SweepStats } from '../src/engine/sweep/run';
 import { condManifest, condModel, type CondUnetOptions } from '../test/condUnet';
 import { launch, openApp } from './support/browser';
@@ -204,6 +205,21 @@ describe('heads, the sweep and CKA on conditional models', () => {
     expect(again.fromCache).toBe(0);
     expect(again.computed).toBe(again.passes);
     expect(await note.innerText()).toBe('Features under y: class 7');
+    // Exported: the CLI's sweep.json, with the class fed and the stored dataset it ran on.
+    const [sweepFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export sweep result' }).click(),
+    ]);
+    const exported = parseSweepResult(JSON.parse(readFileSync((await sweepFile.path())!, 'utf8')));
+    expect(exported).toMatchObject({
+      model: { id: 'class-tiny' },
+      conditioning: [{ name: 'y', role: 'class', class: 7 }],
+      dataset: { source: 'twotone', classes: ['dark', 'light'], images: { train: 100, test: 20 } },
+      split: { kind: 'dataset', testFraction: null },
+      ts: [10, 300],
+    });
+    expect(exported.dataset.id).toMatch(/^stored:/);
+    expect(exported.cells.length).toBe(8);
     // A sweep.json of `diffprobe sweep --cond y=5` on this model: drawn, and flagged for class 5.
     const sha256 = condManifest(condModel(CLASS_MODEL), CLASS_MODEL, 'class-tiny').sha256;
     const opened = {
@@ -229,6 +245,8 @@ describe('heads, the sweep and CKA on conditional models', () => {
       );
     expect(await page.getByTestId('sweep-status').innerText()).toMatch(/images, y: class 5\.$/);
     expect(await page.getByTestId('sweep-open-model').getAttribute('data-other')).toBe('false');
+    // A CLI result names no dataset id: the app cannot tell its dataset apart, nothing to flag.
+    expect(await page.getByTestId('sweep-dataset-changed').count()).toBe(0);
 
     // Each image's own label, turned on explicitly: other features again, and the head says so.
     await page.getByRole('tab', { name: 'Explorer' }).click();
