@@ -220,6 +220,17 @@ describe('heads, the sweep and CKA on conditional models', () => {
     });
     expect(exported.dataset.id).toMatch(/^stored:/);
     expect(exported.cells.length).toBe(8);
+    // The demo set selected: the grid is flagged, naming both; twotone again: not.
+    const changed = page.getByTestId('sweep-dataset-changed');
+    expect(await changed.count()).toBe(0);
+    await page.getByRole('tab', { name: 'Datasets' }).click();
+    await page.getByRole('radio', { name: /Built-in Fashion-MNIST demo/ }).check();
+    await openHeads(page);
+    await expect.poll(() => changed.innerText()).toMatch(/“twotone”.*“Fashion-MNIST demo”/);
+    await page.getByRole('tab', { name: 'Datasets' }).click();
+    await page.getByRole('radio', { name: /^twotone/ }).check();
+    await openHeads(page);
+    await expect.poll(() => changed.count()).toBe(0);
     // A sweep.json of `diffprobe sweep --cond y=5` on this model: drawn, and flagged for class 5.
     const sha256 = condManifest(condModel(CLASS_MODEL), CLASS_MODEL, 'class-tiny').sha256;
     const opened = {
