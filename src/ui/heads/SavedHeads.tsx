@@ -3,15 +3,7 @@ import { deleteHead, exportHead, importHead } from '../../engine/app';
 import type { HeadConflictChoice } from '../../engine/heads/library';
 import { readFailure } from '../datasets/dropFiles';
 import { useAppStore } from '../../store';
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { downloadJson } from './downloadJson';
 
 interface Conflict {
   existing: string;
@@ -108,7 +100,9 @@ export function SavedHeads() {
                   <button
                     type="button"
                     aria-label={`Export ${h.name}`}
-                    onClick={() => void exportHead(h.id).then((f) => f && download(f.name, f.text))}
+                    onClick={() =>
+                      void exportHead(h.id).then((f) => f && downloadJson(f.name, f.text))
+                    }
                   >
                     Export
                   </button>{' '}

@@ -1,16 +1,7 @@
 import { datasetMismatch, selectedDatasetRef } from '../../core/sweep/datasetRef';
 import { serializeSweepResult, sweepResultOf } from '../../core/sweep/result';
 import { useAppStore } from '../../store';
-
-/** Hands `text` to the browser as a file download. */
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { downloadJson } from './downloadJson';
 
 /**
  * "Export sweep result": the grid (live or finished) as the sweep.json `diffprobe sweep` writes
@@ -31,7 +22,9 @@ export function SweepExport() {
       <button
         type="button"
         data-testid="sweep-export"
-        onClick={() => download('sweep.json', serializeSweepResult(sweepResultOf(record, grid)))}
+        onClick={() =>
+          downloadJson('sweep.json', serializeSweepResult(sweepResultOf(record, grid)))
+        }
       >
         Export sweep result
       </button>
