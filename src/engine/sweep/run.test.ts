@@ -70,6 +70,20 @@ describe('sweep scheduling', () => {
       passes: 12,
       forwardCalls: 2,
     });
+    // What "Export sweep result" writes next to the cells: the model, the dataset read, settings.
+    const manifest = store.getState().model.summary!.manifest;
+    expect(s.record).toMatchObject({
+      format: 'diffprobe-sweep',
+      model: { id: manifest.id, sha256: manifest.sha256, file: manifest.file },
+      dataset: { id: 'demo', source: 'tiny', classes: ['a', 'b'], images: { train: 4, test: 2 } },
+      split: { kind: 'dataset', testFraction: null },
+      pool: 1,
+      train: { epochs: 2 },
+      blocks: [1, 2, 3],
+      ts: [10, 50],
+      shards: { count: 1, size: 6 },
+    });
+    expect(s.record?.conditioning).toBeUndefined();
     expect(store.getState().jobs).toEqual({});
   });
 
@@ -168,6 +182,8 @@ describe('the sweep on a conditional model', () => {
     expect(store.getState().heads.sweep).toMatchObject({
       status: 'done',
       conditioning: [{ name: 'y', role: 'class', class: 3 }],
+      // The exported file records it too.
+      record: { conditioning: [{ name: 'y', role: 'class', class: 3 }] },
     });
   });
 
