@@ -71,7 +71,7 @@ describe('sweep scheduling', () => {
       forwardCalls: 2,
     });
     // What "Export sweep result" writes next to the cells: the model, the dataset read, settings.
-    const manifest = store.getState().model.summary!.manifest;
+    const manifest = store.getState().model.summary!.manifest!;
     expect(s.record).toMatchObject({
       format: 'diffprobe-sweep',
       model: { id: manifest.id, sha256: manifest.sha256, file: manifest.file },
