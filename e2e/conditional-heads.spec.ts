@@ -9,13 +9,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../src/core/npy';
 import type { SweepStats } from '../src/engine/sweep/run';
 import { condManifest, condModel, type CondUnetOptions } from '../test/condUnet';
 import { launch, openApp } from './support/browser';
 import { flatPng, zip, type Files } from './support/datasetFixtures';
 import { current, uploadZip } from './support/datasetPage';
-import { factsTitle, mapsKey } from './support/modelPage';
+import { dropContextNpy, dropWrongContext, factsTitle, mapsKey } from './support/modelPage';
 
 /** Dark and light flat images: 50 train and 10 test of each (a head tells them apart). */
 function twoTone(): Uint8Array {
@@ -264,11 +263,7 @@ describe('heads, the sweep and CKA on conditional models', () => {
     const file = page.getByLabel('Context .npy for ctx');
     const loadPrompt = async (v: Float32Array) => {
       await page.getByRole('tab', { name: 'Explorer' }).click();
-      await file.setInputFiles({
-        name: 'prompt.npy',
-        mimeType: 'application/octet-stream',
-        buffer: Buffer.from(encodeNpy(v, [2, 3])),
-      });
+      await dropContextNpy(file, 'prompt.npy', v, [2, 3]);
       await expect
         .poll(() => page.getByTestId('conditioning-summary').innerText())
         .toMatch(/ctx: prompt\.npy \[2, 3\]$/);
@@ -299,14 +294,9 @@ describe('heads, the sweep and CKA on conditional models', () => {
 
     // A context of the wrong shape: a clear message; the model, the dataset and the context stay.
     await page.getByRole('tab', { name: 'Explorer' }).click();
-    await file.setInputFiles({
-      name: 'wrong.npy',
-      mimeType: 'application/octet-stream',
-      buffer: Buffer.from(encodeNpy(new Float32Array(12), [3, 4])),
-    });
-    await expect
-      .poll(() => page.getByTestId('conditioning-message').innerText())
-      .toContain("wrong.npy has shape [3, 4]; this model's context takes [2, 3]");
+    expect(await dropWrongContext(page, file, 'wrong.npy', [3, 4])).toContain(
+      "wrong.npy has shape [3, 4]; this model's context takes [2, 3]",
+    );
     expect(await page.getByTestId('context-source-ctx').innerText()).toBe('prompt.npy');
     expect(await factsTitle(page)).toContain('ctx-tiny');
     expect((await current(page)).name).toBe('twotone');
