@@ -253,6 +253,18 @@ describe('heads, the sweep and CKA on conditional models', () => {
     expect(await matrix.getAttribute('aria-label')).toMatch(
       /^block × block at t = 90, pool 2, n = 100, y: class 7\./,
     );
+    // Another class: the matrix stays, flagged; back to class 7: the flag goes.
+    const stale = page.getByTestId('cka-stale');
+    expect(await stale.count()).toBe(0);
+    await pickClass(page, 3);
+    await page.getByRole('tab', { name: 'CKA' }).click();
+    expect(await stale.innerText()).toBe(
+      'Out of date: the conditioning (y: class 7 → y: class 3) has changed since this matrix was computed; compute CKA again.',
+    );
+    expect(await matrix.isVisible()).toBe(true);
+    await pickClass(page, 7);
+    await page.getByRole('tab', { name: 'CKA' }).click();
+    expect(await stale.count()).toBe(0);
     await close();
   });
 
