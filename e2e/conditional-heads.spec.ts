@@ -9,14 +9,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../src/core/npy';
 import { parseSweepResult } from '../src/core/sweep/result';
 import type { SweepStats } from '../src/engine/sweep/run';
 import { condManifest, condModel, type CondUnetOptions } from '../test/condUnet';
 import { launch, openApp } from './support/browser';
 import { flatPng, zip, type Files } from './support/datasetFixtures';
 import { current, uploadZip } from './support/datasetPage';
-import { factsTitle, mapsKey } from './support/modelPage';
+import { dropContextNpy, dropWrongContext, factsTitle, mapsKey } from './support/modelPage';
 
 /** Dark and light flat images: 50 train and 10 test of each (a head tells them apart). */
 function twoTone(): Uint8Array {
@@ -283,6 +282,18 @@ describe('heads, the sweep and CKA on conditional models', () => {
     expect(await matrix.getAttribute('aria-label')).toMatch(
       /^block × block at t = 90, pool 2, n = 100, y: class 7\./,
     );
+    // Another class: the matrix stays, flagged; back to class 7: the flag goes.
+    const stale = page.getByTestId('cka-stale');
+    expect(await stale.count()).toBe(0);
+    await pickClass(page, 3);
+    await page.getByRole('tab', { name: 'CKA' }).click();
+    expect(await stale.innerText()).toBe(
+      'Out of date: the conditioning (y: class 7 → y: class 3) has changed since this matrix was computed; compute CKA again.',
+    );
+    expect(await matrix.isVisible()).toBe(true);
+    await pickClass(page, 7);
+    await page.getByRole('tab', { name: 'CKA' }).click();
+    expect(await stale.count()).toBe(0);
     await close();
   });
 
@@ -293,11 +304,7 @@ describe('heads, the sweep and CKA on conditional models', () => {
     const file = page.getByLabel('Context .npy for ctx');
     const loadPrompt = async (v: Float32Array) => {
       await page.getByRole('tab', { name: 'Explorer' }).click();
-      await file.setInputFiles({
-        name: 'prompt.npy',
-        mimeType: 'application/octet-stream',
-        buffer: Buffer.from(encodeNpy(v, [2, 3])),
-      });
+      await dropContextNpy(file, 'prompt.npy', v, [2, 3]);
       await expect
         .poll(() => page.getByTestId('conditioning-summary').innerText())
         .toMatch(/ctx: prompt\.npy \[2, 3\]$/);
@@ -328,14 +335,9 @@ describe('heads, the sweep and CKA on conditional models', () => {
 
     // A context of the wrong shape: a clear message; the model, the dataset and the context stay.
     await page.getByRole('tab', { name: 'Explorer' }).click();
-    await file.setInputFiles({
-      name: 'wrong.npy',
-      mimeType: 'application/octet-stream',
-      buffer: Buffer.from(encodeNpy(new Float32Array(12), [3, 4])),
-    });
-    await expect
-      .poll(() => page.getByTestId('conditioning-message').innerText())
-      .toContain("wrong.npy has shape [3, 4]; this model's context takes [2, 3]");
+    expect(await dropWrongContext(page, file, 'wrong.npy', [3, 4])).toContain(
+      "wrong.npy has shape [3, 4]; this model's context takes [2, 3]",
+    );
     expect(await page.getByTestId('context-source-ctx').innerText()).toBe('prompt.npy');
     expect(await factsTitle(page)).toContain('ctx-tiny');
     expect((await current(page)).name).toBe('twotone');

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../src/core/npy';
 import { condManifest, condModel } from '../test/condUnet';
 import { launch, openApp } from './support/browser';
+import { dropContextNpy, dropWrongContext } from './support/modelPage';
 
 /** The explorer's maps once they are computed: their request key and colour-scale range. */
 async function maps(page: Page): Promise<{ key: string; lo: number; hi: number }> {
@@ -83,23 +83,14 @@ describe('conditional models in the app', () => {
     expect(await source.innerText()).toBe('zeros');
     const zeros = await maps(page);
     const file = page.getByLabel('Context .npy for ctx');
-    await file.setInputFiles({
-      name: 'wrong.npy',
-      mimeType: 'application/octet-stream',
-      buffer: Buffer.from(encodeNpy(new Float32Array(12), [3, 4])),
-    });
-    await expect
-      .poll(() => page.getByTestId('conditioning-message').innerText())
-      .toContain("wrong.npy has shape [3, 4]; this model's context takes [2, 3]");
+    expect(await dropWrongContext(page, file, 'wrong.npy', [3, 4])).toContain(
+      "wrong.npy has shape [3, 4]; this model's context takes [2, 3]",
+    );
     expect(await source.innerText()).toBe('zeros');
     expect(await page.getByTestId('model-facts').locator('h3').innerText()).toContain('ctx-tiny');
     expect((await maps(page)).key).toBe(zeros.key);
     // Block 3 = x_t + mean(ctx) + t: a context of 2s shifts every value by 2.
-    await file.setInputFiles({
-      name: 'prompt.npy',
-      mimeType: 'application/octet-stream',
-      buffer: Buffer.from(encodeNpy(new Float32Array(6).fill(2), [2, 3])),
-    });
+    await dropContextNpy(file, 'prompt.npy', new Float32Array(6).fill(2), [2, 3]);
     await expect.poll(() => source.innerText()).toBe('prompt.npy');
     expect(await page.getByTestId('conditioning-message').count()).toBe(0);
     await expect.poll(async () => (await maps(page)).key).not.toBe(zeros.key);

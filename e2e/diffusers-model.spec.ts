@@ -6,12 +6,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../src/core/npy';
 import { contextData, diffusersModel } from '../test/diffusersUnet';
 import { launch, openApp } from './support/browser';
 import { flatPng, zip, type Files } from './support/datasetFixtures';
 import { uploadZip } from './support/datasetPage';
-import { mapsKey } from './support/modelPage';
+import { dropContextNpy, dropWrongContext, mapsKey } from './support/modelPage';
 
 /** The explorer's maps once computed: their request key and colour-scale range. */
 async function maps(page: Page): Promise<{ key: string; range: string }> {
@@ -21,12 +20,6 @@ async function maps(page: Page): Promise<{ key: string; range: string }> {
   const range = (await page.getByLabel(/^Colour scale from/).getAttribute('aria-label')) ?? '';
   return { key, range };
 }
-
-const npy = (name: string, data: Float32Array, shape: number[]) => ({
-  name,
-  mimeType: 'application/octet-stream',
-  buffer: Buffer.from(encodeNpy(data, shape)),
-});
 
 describe('a diffusers-style text-conditional U-Net', () => {
   let browser: Browser;
@@ -73,24 +66,22 @@ describe('a diffusers-style text-conditional U-Net', () => {
     const zeros = await maps(page);
 
     const file = page.getByLabel('Context .npy for encoder_hidden_states');
-    await file.setInputFiles(
-      npy(
-        'prompt-a.npy',
-        contextData((_, i) => Math.sin(i * 0.1)),
-        [77, 32],
-      ),
+    await dropContextNpy(
+      file,
+      'prompt-a.npy',
+      contextData((_, i) => Math.sin(i * 0.1)),
+      [77, 32],
     );
     await expect.poll(() => source.innerText()).toBe('prompt-a.npy');
     await expect.poll(async () => (await maps(page)).key).not.toBe(zeros.key);
     const a = await maps(page);
     expect(a.range).not.toBe(zeros.range);
 
-    await file.setInputFiles(
-      npy(
-        'prompt-b.npy',
-        contextData((_, i) => 2 * Math.cos(i * 0.7)),
-        [77, 32],
-      ),
+    await dropContextNpy(
+      file,
+      'prompt-b.npy',
+      contextData((_, i) => 2 * Math.cos(i * 0.7)),
+      [77, 32],
     );
     await expect.poll(() => source.innerText()).toBe('prompt-b.npy');
     await expect.poll(async () => (await maps(page)).key).not.toBe(a.key);
@@ -98,10 +89,9 @@ describe('a diffusers-style text-conditional U-Net', () => {
     expect(b.range).not.toBe(a.range);
 
     // A context of the wrong width: refused, naming the shape it takes; nothing else changes.
-    await file.setInputFiles(npy('narrow.npy', new Float32Array(77 * 16), [77, 16]));
-    await expect
-      .poll(() => page.getByTestId('conditioning-message').innerText())
-      .toContain("narrow.npy has shape [77, 16]; this model's context takes [77, 32]");
+    expect(await dropWrongContext(page, file, 'narrow.npy', [77, 16])).toContain(
+      "narrow.npy has shape [77, 16]; this model's context takes [77, 32]",
+    );
     expect(await source.innerText()).toBe('prompt-b.npy');
     expect(await page.getByTestId('model-facts').locator('h3').innerText()).toContain(
       'unet-diffusers',
@@ -133,12 +123,11 @@ describe('a diffusers-style text-conditional U-Net', () => {
     await expect
       .poll(() => page.getByTestId('model-facts').innerText(), { timeout: 60_000 })
       .toMatch(/8 blocks/);
-    await page.getByLabel('Context .npy for encoder_hidden_states').setInputFiles(
-      npy(
-        'prompt.npy',
-        contextData((_, i) => Math.sin(i * 0.1)),
-        [77, 32],
-      ),
+    await dropContextNpy(
+      page.getByLabel('Context .npy for encoder_hidden_states'),
+      'prompt.npy',
+      contextData((_, i) => Math.sin(i * 0.1)),
+      [77, 32],
     );
     await expect
       .poll(() => page.getByTestId('conditioning-summary').innerText())

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { staleNote } from '../../core/cka/basis';
 import type { CkaMatrixResult } from '../../protocol/cka';
 import { DEFAULT_CKA_SETTINGS } from '../../store/slices/cka';
 import {
@@ -13,7 +14,7 @@ import {
 } from '../testing/fakes';
 import type { JobOptions } from '../workers/bridge';
 import { restoreError } from '../workers/errors';
-import { createCkaController } from './run';
+import { createCkaController, currentBasis } from './run';
 
 const RESULT: CkaMatrixResult = {
   values: Float64Array.from([1, 0.5, 0.5, 1]),
@@ -76,6 +77,18 @@ describe('CKA runs', () => {
       [expect.objectContaining({ name: 'y', id: 2 })],
     ]);
     expect(store.getState().cka.result?.matrix.title).toMatch(/, n = 4, y: class 2$/);
+    // The matrix records class 2, so it is flagged under class 9 and not once class 2 is back.
+    const basis = store.getState().cka.result!.basis!;
+    expect(basis.conditioning).toEqual([{ name: 'y', role: 'class', class: 2 }]);
+    expect(staleNote(basis, currentBasis(store.getState()))).toMatch(
+      /the conditioning \(y: class 2 → y: class 9\)/,
+    );
+    pickClass(store, 2);
+    expect(staleNote(basis, currentBasis(store.getState()))).toBeNull();
+    store.getState().setSelectedDataset('other');
+    expect(staleNote(basis, currentBasis(store.getState()))).toMatch(
+      /the dataset \(the built-in demo set → other\)/,
+    );
   });
 
   it('an unconditional model’s title names no conditioning', async () => {

@@ -4,10 +4,16 @@
  * error keeps the last matrix. What the run gathered is kept for the 2-D map (map.ts).
  */
 import { subMatrix, type LabelledMatrix } from '../../core/cka/matrix';
-import { describeConditioning, type Conditioning } from '../../core/conditioning/conditioning';
+import type { CkaBasis } from '../../core/cka/basis';
+import {
+  conditioningRecord,
+  describeConditioning,
+  type Conditioning,
+} from '../../core/conditioning/conditioning';
 import { checkPlan, interleaveByClass } from '../../core/cka/plan';
 import type { FeatureItem } from '../../core/features/batch';
 import type { ModelManifest } from '../../core/manifest/types';
+import type { AppState } from '../../store';
 import type { CkaSettings } from '../../store/slices/cka';
 import type { AppStore } from '../appStore';
 import type { LabeledImages } from '../datasets/access';
@@ -81,6 +87,18 @@ function labelled(
   };
 }
 
+/** What a matrix computed now would be computed from: the model, the dataset, the conditioning. */
+export function currentBasis(s: AppState): CkaBasis {
+  const summary = s.model.summary;
+  const id = s.datasets.selectedId;
+  const stored = id === null ? undefined : s.datasets.list.find((m) => m.id === id);
+  return {
+    model: summary ? { sha256: summary.sha256, name: summary.name } : null,
+    dataset: { id, name: id === null ? 'the built-in demo set' : (stored?.name ?? id) },
+    conditioning: conditioningRecord(activeConditioning(s)),
+  };
+}
+
 export function createCkaController(deps: CkaDeps) {
   const { store } = deps;
   const slot = new JobSlot();
@@ -99,6 +117,7 @@ export function createCkaController(deps: CkaDeps) {
   };
 
   async function run(s: CkaSettings, signal: AbortSignal): Promise<void> {
+    const basis = currentBasis(store.getState());
     const conditioning = activeConditioning(store.getState());
     const manifest = requireDiffusionManifest(
       store.getState(),
@@ -138,7 +157,7 @@ export function createCkaController(deps: CkaDeps) {
     kept = { items, labels, classes: ds.classes, rows, rowLabels, size, channels };
     store
       .getState()
-      .setCkaResult({ matrix, ranOn: r.ranOn, note: r.note, ms: r.ms, n: items.length });
+      .setCkaResult({ matrix, ranOn: r.ranOn, note: r.note, ms: r.ms, n: items.length, basis });
   }
 
   /** Runs the matrix for the current settings (a second call cancels the first). */

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { CkaBasis } from '../../core/cka/basis';
 import type { LabelledMatrix } from '../../core/cka/matrix';
 import type { AppState } from '../types';
 
@@ -39,6 +40,8 @@ export interface CkaResultView {
   /** Time of the CKA products (not the features). */
   ms: number;
   n: number;
+  /** What it was computed from (absent for the tour's precomputed matrix). */
+  basis?: CkaBasis;
 }
 
 export type MapMethod = 'pca' | 'umap';

@@ -1,4 +1,6 @@
+import { staleNote } from '../../core/cka/basis';
 import { cancelCka, cancelCkaMap, runCka, showCkaMap } from '../../engine/app';
+import { currentBasis } from '../../engine/cka/run';
 import { useAppStore } from '../../store';
 import { ConditioningNote } from '../model/ConditioningNote';
 import { CkaControls } from './CkaControls';
@@ -13,6 +15,11 @@ export function CkaPanel() {
   const cka = useAppStore((s) => s.cka);
   const diffusion = manifest?.kind === 'diffusion' && manifest.schedule ? manifest : null;
   const running = cka.status === 'running';
+  // A matrix left on screen after the model, the dataset or the conditioning changed says so.
+  const stale = useAppStore((s) => {
+    const basis = s.cka.result?.basis;
+    return basis ? staleNote(basis, currentBasis(s)) : null;
+  });
 
   return (
     <section aria-labelledby="cka-title" className="cka-panel">
@@ -54,6 +61,11 @@ export function CkaPanel() {
           <p className="muted" data-testid="cka-note">
             n = {cka.result.n} images · products: {cka.result.note} · {Math.round(cka.result.ms)} ms
           </p>
+          {stale && (
+            <p role="status" className="error-text" data-testid="cka-stale">
+              {stale}
+            </p>
+          )}
           <div className="cka-views">
             <MatrixView
               matrix={cka.result.matrix}
