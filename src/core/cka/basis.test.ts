@@ -3,7 +3,7 @@ import { basisChanges, staleNote, type CkaBasis } from './basis';
 
 const BASE: CkaBasis = {
   model: { sha256: 'aa', name: 'class-tiny' },
-  dataset: { id: 'd1', name: 'twotone' },
+  dataset: { id: 'stored:d1', name: 'twotone' },
   conditioning: [{ name: 'y', role: 'class', class: 7 }],
 };
 
@@ -40,7 +40,7 @@ describe('a CKA matrix’s basis', () => {
   it('names another model (not its conditioning) and another dataset', () => {
     const now: CkaBasis = {
       model: { sha256: 'bb', name: 'ctx-tiny' },
-      dataset: { id: null, name: 'the demo set' },
+      dataset: { id: 'demo:fashion-mnist', name: 'the demo set' },
       conditioning: [{ name: 'ctx', role: 'context', context: 'zeros' }],
     };
     expect(basisChanges(BASE, now)).toEqual([

@@ -9,11 +9,12 @@ import {
   sameConditioning,
   type ConditioningRecord,
 } from '../conditioning/conditioning';
+import type { DatasetRef } from '../sweep/datasetRef';
 
 export interface CkaBasis {
   model: { sha256: string; name: string } | null;
-  /** `id` null: the built-in demo set. */
-  dataset: { id: string | null; name: string };
+  /** As a sweep grid names it: `demo:fashion-mnist` or `stored:<id>`. */
+  dataset: DatasetRef;
   conditioning: ConditioningRecord[];
 }
 

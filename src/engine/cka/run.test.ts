@@ -87,7 +87,7 @@ describe('CKA runs', () => {
     expect(staleNote(basis, currentBasis(store.getState()))).toBeNull();
     store.getState().setSelectedDataset('other');
     expect(staleNote(basis, currentBasis(store.getState()))).toMatch(
-      /the dataset \(the built-in demo set → other\)/,
+      /the dataset \(Fashion-MNIST demo → other\)/,
     );
   });
 

@@ -13,6 +13,7 @@ import {
 import { checkPlan, interleaveByClass } from '../../core/cka/plan';
 import type { FeatureItem } from '../../core/features/batch';
 import type { ModelManifest } from '../../core/manifest/types';
+import { selectedDatasetRef } from '../../core/sweep/datasetRef';
 import type { AppState } from '../../store';
 import type { CkaSettings } from '../../store/slices/cka';
 import type { AppStore } from '../appStore';
@@ -90,11 +91,9 @@ function labelled(
 /** What a matrix computed now would be computed from: the model, the dataset, the conditioning. */
 export function currentBasis(s: AppState): CkaBasis {
   const summary = s.model.summary;
-  const id = s.datasets.selectedId;
-  const stored = id === null ? undefined : s.datasets.list.find((m) => m.id === id);
   return {
     model: summary ? { sha256: summary.sha256, name: summary.name } : null,
-    dataset: { id, name: id === null ? 'the built-in demo set' : (stored?.name ?? id) },
+    dataset: selectedDatasetRef(s.datasets.selectedId, s.datasets.list),
     conditioning: conditioningRecord(activeConditioning(s)),
   };
 }
