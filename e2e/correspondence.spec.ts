@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../src/core/image/png';
 import { withOutputs } from '../src/core/onnx/edit';
 import { launch, openApp, screenshot } from './support/browser';
+import { clickSource } from './support/correspondencePage';
 
 const S = 32;
 
@@ -34,22 +35,6 @@ const WAIT = { timeout: 60_000 };
 async function matchKey(page: Page, part: number): Promise<unknown> {
   const key = await page.getByTestId('best-match').getAttribute('data-key');
   return key ? (JSON.parse(key) as unknown[])[part] : undefined;
-}
-
-/** A click on source pixel (x, y) of the S×S image. */
-async function clickSource(page: Page, x: number, y: number): Promise<void> {
-  const canvas = page.getByRole('img', { name: 'Source: click a point' });
-  // The explorer's own maps first, so the page's layout is settled before the click.
-  await page.waitForFunction(
-    () =>
-      !!document.querySelector('[data-testid="maps-title"]')?.getAttribute('data-key') &&
-      !document.querySelector('.feature-maps[aria-busy="true"]'),
-    undefined,
-    { timeout: 120_000 },
-  );
-  await canvas.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.click(box.x + ((x + 0.5) / S) * box.width, box.y + ((y + 0.5) / S) * box.height);
 }
 
 describe('correspondence (WASM)', () => {

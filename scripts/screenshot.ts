@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { clickSource } from '../e2e/support/correspondencePage';
 import { withServedApp } from './servedApp';
 
 const CORRESPONDENCE = process.argv.includes('--correspondence');
@@ -98,20 +99,7 @@ async function main(): Promise<void> {
  * on the copy shifted by (3, 2) at the default block 12, t = 90; the section alone is saved.
  */
 async function matchShot(page: Page): Promise<void> {
-  const S = 32;
-  const canvas = page.getByRole('img', { name: 'Source: click a point' });
-  await canvas.waitFor({ timeout: 120_000 });
-  // The explorer's own maps first, so the page's layout is settled before the click.
-  await page.waitForFunction(
-    () =>
-      !!document.querySelector('[data-testid="maps-title"]')?.getAttribute('data-key') &&
-      !document.querySelector('.feature-maps[aria-busy="true"]'),
-    undefined,
-    { timeout: 120_000 },
-  );
-  await canvas.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.click(box.x + (16.5 / S) * box.width, box.y + (12.5 / S) * box.height);
+  await clickSource(page, 16, 12);
   await page.waitForFunction(
     () =>
       document.querySelector('[data-testid="best-match"]')?.getAttribute('data-point') === '16,12',
