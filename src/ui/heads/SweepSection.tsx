@@ -8,6 +8,7 @@ import {
   describeConditioningRecord,
   sameConditioning,
 } from '../../core/conditioning/conditioning';
+import { datasetMismatch, selectedDatasetRef } from '../../core/sweep/datasetRef';
 import { cancelSweep, runSweep } from '../../engine/app';
 import { activeConditioning } from '../../engine/conditioning/controls';
 import { useAppStore } from '../../store';
@@ -35,6 +36,13 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
     (s) =>
       !s.heads.sweep.conditioning ||
       sameConditioning(s.heads.sweep.conditioning, conditioningRecord(activeConditioning(s))),
+  );
+  // The dataset the grid was computed on against the one selected now.
+  const datasetChanged = useAppStore((s) =>
+    datasetMismatch(
+      s.heads.sweep.grid ? s.heads.sweep.record?.dataset : null,
+      selectedDatasetRef(s.datasets.selectedId, s.datasets.list),
+    ),
   );
   const best = sweep.grid ? bestCell(sweep.grid) : null;
   const curves = useMemo(() => (sweep.grid ? sweepCurves(sweep.grid) : null), [sweep.grid]);
@@ -161,6 +169,11 @@ export function SweepSection({ manifest }: { manifest: ModelManifest | null }) {
         >
           Features under {describeConditioningRecord(sweep.conditioning)}
           {!same && ` — the model now feeds ${feeding}; run the sweep again for it`}
+        </p>
+      )}
+      {datasetChanged && (
+        <p className="error-text" data-testid="sweep-dataset-changed">
+          {datasetChanged}
         </p>
       )}
       {sweep.grid && (
