@@ -42,7 +42,7 @@ import { formatJson, quietIo, type Io } from '../shared/io';
 import { openEncoderSession, readX0, tensorSource, type EncoderSession } from '../shared/latent';
 import { resolveModel } from '../shared/model';
 import { NpyWriter } from '../shared/npyWriter';
-import { filledTensor, openCutSession, toFloat32 } from '../shared/session';
+import { openCutSession, sampleFeeds, toFloat32 } from '../shared/session';
 import { parseExtractArgs, type ExtractOptions } from './extractArgs';
 
 export { parseBlocks, parseExtractArgs, type ExtractOptions } from './extractArgs';
@@ -213,21 +213,7 @@ export async function extract(
         req,
       );
       const rows = fixed ?? n;
-      let x = inputs.x;
-      if (rows > n) {
-        x = new Float32Array(rows * C * S * S).fill(-1); // pad a fixed-size batch
-        x.set(inputs.x);
-      }
-      const feeds: Record<string, ort.Tensor> = {
-        [model.image.name]: new ort.Tensor('float32', x, [rows, C, S, S]),
-      };
-      if (feedNames.includes(model.timestep.name)) {
-        feeds[model.timestep.name] = filledTensor(
-          model.timestep.dtype,
-          model.timestep.scalar ? [] : [rows],
-          opts.t,
-        );
-      }
+      const feeds = sampleFeeds(model, inputs.x, shape, n, rows, opts.t, feedNames);
       for (const c of cond) {
         if (feedNames.includes(c.name))
           feeds[c.name] = c.tensor(

@@ -134,3 +134,35 @@ export function toFloat32(t: ort.Tensor, name: string): Float32Array {
   }
   throw new CliError(`output ${name} is ${t.type}; extract writes float features only`);
 }
+
+/**
+ * The sample and timestep feeds of one batch of `n` items: `x` ([n, …item]) padded with −1 to
+ * `rows` items (a model of fixed batch size), and t as one value per row, or as a single value
+ * for a rank-0 (`scalar`) timestep input. Inputs the cut graph does not take (`feedNames`) are
+ * left out.
+ */
+export function sampleFeeds(
+  model: {
+    image: { name: string };
+    timestep: { name: string; dtype: string; scalar: boolean };
+  },
+  x: Float32Array,
+  item: readonly number[],
+  n: number,
+  rows: number,
+  t: number,
+  feedNames: readonly string[],
+): Record<string, ort.Tensor> {
+  let padded = x;
+  if (rows > n) {
+    padded = new Float32Array(rows * item.reduce((a, b) => a * b, 1)).fill(-1);
+    padded.set(x);
+  }
+  const feeds: Record<string, ort.Tensor> = {
+    [model.image.name]: new ort.Tensor('float32', padded, [rows, ...item]),
+  };
+  const ts = model.timestep;
+  if (feedNames.includes(ts.name))
+    feeds[ts.name] = filledTensor(ts.dtype, ts.scalar ? [] : [rows], t);
+  return feeds;
+}

@@ -25,7 +25,7 @@ import { CliError, firstLine } from './errors';
 import { openImages, type ImageItem, type ImageSource } from './images';
 import { resolveModel, type ResolvedModel } from './model';
 import { openEncoderSession, type EncoderSession } from './latent';
-import { filledTensor, openCutSession, toFloat32, type CutSession } from './session';
+import { openCutSession, sampleFeeds, toFloat32, type CutSession } from './session';
 
 export type Device = 'cpu' | 'cuda';
 
@@ -201,20 +201,7 @@ export class ShardRunner {
       }
       const built = buildInputs(batch, [C, S, S], sched, req);
       const nRows = fixed ?? n;
-      let x = built.x;
-      if (nRows > n) {
-        x = new Float32Array(nRows * C * S * S).fill(-1);
-        x.set(built.x);
-      }
-      const feeds: Record<string, ort.Tensor> = {
-        [model.image.name]: new ort.Tensor('float32', x, [nRows, C, S, S]),
-      };
-      if (feedNames.includes(model.timestep.name))
-        feeds[model.timestep.name] = filledTensor(
-          model.timestep.dtype,
-          model.timestep.scalar ? [] : [nRows],
-          job.t,
-        );
+      const feeds = sampleFeeds(model, built.x, [C, S, S], n, nRows, job.t, feedNames);
       for (const [name, tensor] of Object.entries(conditioningTensors(this.cond, nRows)))
         if (feedNames.includes(name)) feeds[name] = tensor;
       let result: ort.InferenceSession.OnnxValueMapType;
